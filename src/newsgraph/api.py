@@ -1,0 +1,145 @@
+"""The Python API: what the CLI (and later the web UI) call, usable from a notebook.
+
+    from newsgraph import api
+    report = api.ingest(["examples/seeds"], db="news.db")
+    hits = api.search("news.db", "Lukashenko")
+    article = api.get_article("news.db", hits.hits[0]["id"])
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsgraph.config import Settings, load_settings
+from newsgraph.errors import InputError
+from newsgraph.ingest import Ingest, RunReport
+from newsgraph.records import Article, IngestError, RawDoc
+from newsgraph.store import Store
+
+__all__ = [
+    "Settings", "open_store", "ingest", "search", "get_article", "stats", "errors", "export",
+    "extract_article", "SearchResult",
+]
+
+
+def open_store(db: str | Path, readonly: bool = False) -> Store:
+    return Store(db, readonly=readonly)
+
+
+def ingest(
+    paths: list[str],
+    db: str | Path | None = None,
+    jobs: int | None = None,
+    settings: Settings | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    engine: Any = None,
+) -> RunReport:
+    """Read, clean, date and deduplicate the inputs into the store. Bad inputs are reported in
+    the RunReport (and the store's errors table), never raised."""
+    settings = (settings or load_settings()).merged(db=str(db) if db else None, jobs=jobs)
+    if engine is None:
+        from newsgraph.engines.local import LocalEngine
+
+        engine = LocalEngine(settings, settings.jobs)
+    with Store(settings.db) as store:
+        args = {"paths": list(paths), "jobs": settings.jobs, "engine": engine.name}
+        return Ingest(store, settings, engine, progress).run(list(paths), args)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    total: int
+    hits: list[dict[str, Any]]
+    note: str | None = None  # e.g. when the query was read as plain words
+
+
+_TOKEN = re.compile(r"\w+")
+HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"  # around matched words in a hit's snippet
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """A snippet as (text, is_match) pieces, for whoever renders it (terminal, web)."""
+    parts: list[tuple[str, bool]] = []
+    for i, piece in enumerate(re.split("[\x02\x03]", snippet)):
+        if piece:
+            parts.append((piece, i % 2 == 1))
+    return parts
+
+
+def _plain_query(query: str) -> str:
+    """Words of the query, each quoted: what FTS5 cannot misread."""
+    return " ".join(f'"{w}"' for w in _TOKEN.findall(query))
+
+
+def search(db: str | Path, query: str, limit: int = 10, offset: int = 0) -> SearchResult:
+    """Full-text search, best first. FTS5 syntax (AND, OR, NOT, "phrases", prefix*) works; a
+    query FTS5 cannot parse is searched as plain words instead, never an error."""
+    with Store(db, readonly=True) as store:
+        try:
+            return SearchResult(query, store.search_count(query),
+                                store.search(query, limit, offset))
+        except sqlite3.OperationalError:
+            plain = _plain_query(query)
+            if not plain:
+                return SearchResult(query, 0, [], "the query has no words to search for")
+            hits = store.search(plain, limit, offset)
+            return SearchResult(query, store.search_count(plain), hits,
+                                f"searched as plain words: {plain}")
+
+
+def get_article(db: str | Path, article_id: str) -> Article | None:
+    with Store(db, readonly=True) as store:
+        return store.get_article(article_id)
+
+
+def stats(db: str | Path) -> dict[str, Any]:
+    with Store(db, readonly=True) as store:
+        result = store.stats()
+        result["last_run"] = store.last_run()
+        return result
+
+
+def errors(db: str | Path, last_run_only: bool = False) -> list[IngestError]:
+    with Store(db, readonly=True) as store:
+        run = store.last_run() if last_run_only else None
+        return store.errors(run["id"] if run else None)
+
+
+def export(db: str | Path, out: str | Path, fmt: str = "jsonl") -> dict[str, int]:
+    from newsgraph.export import export_jsonl, export_parquet
+
+    if fmt not in ("jsonl", "parquet"):
+        raise ValueError(f"unknown export format {fmt!r}: use jsonl or parquet")
+    with Store(db, readonly=True) as store:
+        return (export_jsonl if fmt == "jsonl" else export_parquet)(store, Path(out))
+
+
+def extract_article(
+    html: str | bytes | None = None,
+    text: str | bytes | None = None,
+    url: str | None = None,
+    title: str | None = None,
+    published: str | None = None,
+    settings: Settings | None = None,
+) -> Article:
+    """Run the per-article stages on one document in this process (no store): for notebooks,
+    evals and tests. Raises InputError when the document has no readable article."""
+    from newsgraph.pipeline import Worker
+
+    if (html is None) == (text is None):
+        raise ValueError("give exactly one of html= or text=")
+    hints = {k: v for k, v in {"url": url, "title": title, "published": published}.items() if v}
+    raw = RawDoc("<memory>", "html" if html is not None else "text",
+                 html if html is not None else text, hints)  # type: ignore[arg-type]
+    worker = Worker(settings or load_settings())
+    worker.setup()
+    result = worker.process([raw])[0]
+    if isinstance(result, IngestError):
+        raise InputError(result.code, result.message)
+    return result

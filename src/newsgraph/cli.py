@@ -1,0 +1,212 @@
+"""The `newsgraph` command: thin — parse flags, call api, print. No logic lives only here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from newsgraph import api
+from newsgraph.config import load_settings
+from newsgraph.errors import NewsgraphError
+
+app = typer.Typer(
+    help="newsgraph: raw news articles in; clean, dated, deduplicated articles out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    str, typer.Option("--db", help="The store file (SQLite).", envvar="NEWSGRAPH_DB")
+]
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or globs.")],
+    db: DbOption = "newsgraph.db",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    config: Annotated[str | None, typer.Option(help="A settings TOML file.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Read .txt, .html/.htm, .jsonl and .warc(.gz) inputs into the store.
+
+    Exit status: 0 every input was read, 1 some were not (listed), 2 usage error."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    settings = load_settings(config, db=db, jobs=jobs)
+    progress = Progress(
+        TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
+        TextColumn("· {task.fields[articles]} articles"), TimeElapsedColumn(),
+        console=err, transient=True, disable=quiet or not err.is_terminal,
+    )
+    with progress:
+        task = progress.add_task("ingest", total=None, articles=0)
+        done_articles = 0
+
+        def on_progress(event: str, n: int) -> None:
+            nonlocal done_articles
+            if event == "total":
+                progress.update(task, total=n)
+            elif event == "file":
+                progress.advance(task, n)
+            elif event == "article":
+                done_articles += n
+                progress.update(task, articles=done_articles)
+
+        try:
+            report = api.ingest(paths, settings=settings, progress=on_progress)
+        except KeyboardInterrupt:
+            err.print("[yellow]interrupted[/]: every committed batch is kept; "
+                      "run the same command again to finish.")
+            raise typer.Exit(130) from None
+    table = Table(title=f"ingest summary — store {escape(str(Path(settings.db)))}",
+                  show_header=False)
+    rows = [
+        ("files read", report.files_seen - report.files_skipped),
+        ("files unchanged (skipped)", report.files_skipped),
+        ("articles added", report.articles_new),
+        ("articles already stored", report.articles_known),
+        ("lines removed by cleaning", report.removed_lines),
+        ("publication dates found", report.dates_found),
+        ("duplicates found", report.duplicates),
+        ("inputs with errors", len(report.errors)),
+    ]
+    for name, value in rows:
+        table.add_row(name, f"{value:,}")
+    out.print(table)
+    if report.errors:
+        out.print(f"[red]{len(report.errors)} input(s) could not be read:[/]")
+        for e in report.errors[:50]:
+            out.print(f"  {e.code} {escape(e.path)}: {escape(e.message)}")
+        if len(report.errors) > 50:
+            out.print(f"  … and {len(report.errors) - 50} more: newsgraph errors --db {db}")
+    raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "a phrase", AND/OR/NOT, prefix*.')],
+    db: DbOption = "newsgraph.db",
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
+    offset: Annotated[int, typer.Option(min=0)] = 0,
+) -> None:
+    """Full-text search over titles and texts, best match first, with snippets."""
+    result = api.search(db, query, limit, offset)
+    if result.note:
+        err.print(f"[dim]{escape(result.note)}[/]")
+    out.print(f"{result.total:,} article(s) match [bold]{escape(query)}[/]")
+    for hit in result.hits:
+        dup = f" [dim](duplicate of {hit['duplicate_of']})[/]" if hit["duplicate_of"] else ""
+        meta = " · ".join(x for x in (hit["outlet"], hit["published"]) if x)
+        out.print(f"\n[bold cyan]{hit['id']}[/] {escape(hit['title'] or '(no title)')}{dup}")
+        if meta:
+            out.print(f"  [dim]{escape(meta)}[/]")
+        snippet = "".join(
+            f"[bold yellow]{escape(text)}[/]" if is_match else escape(text)
+            for text, is_match in api.snippet_parts(hit["snippet"] or "")
+        )
+        out.print(f"  {snippet}")
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="An article id (or a unique prefix).")],
+    db: DbOption = "newsgraph.db",
+    removed: Annotated[bool, typer.Option(help="List what cleaning removed and why.")] = True,
+) -> None:
+    """One article: metadata, clean text, and what cleaning removed and why."""
+    article = api.get_article(db, article_id)
+    if article is None:
+        err.print(f"[red]no article with id {escape(article_id)}[/]")
+        raise typer.Exit(1)
+    out.print(f"[bold]{escape(article.title or '(no title)')}[/]")
+    table = Table(show_header=False, box=None)
+    date = article.published or "unknown"
+    if article.published:
+        date += f"  (from {article.published_source}: {article.published_evidence or ''})"
+    elif article.notes.get("published_refused"):
+        date += f"  (refused: {article.notes['published_refused']})"
+    fields = [
+        ("id", article.id), ("source", article.source_path), ("url", article.url or "—"),
+        ("outlet", f"{article.outlet} (from {article.outlet_source})" if article.outlet else "—"),
+        ("published", date),
+        ("language", f"{article.language} ({article.language_score})" if article.language
+         else "unknown"),
+        ("duplicate of", article.duplicate_of or "—"),
+    ]
+    for name, value in fields:
+        table.add_row(f"[dim]{name}[/]", escape(str(value)))
+    out.print(table)
+    out.print()
+    out.print(escape(article.text))
+    if removed and article.removed:
+        out.print(f"\n[bold]removed by cleaning ({len(article.removed)} lines)[/]")
+        for d in article.removed:
+            snippet = article.raw_text[d.start:d.end]
+            if len(snippet) > 100:
+                snippet = snippet[:97] + "…"
+            out.print(f"  [yellow]{d.reason:>24}[/] [{d.start}:{d.end}] {escape(snippet)}")
+
+
+@app.command()
+def stats(db: DbOption = "newsgraph.db") -> None:
+    """What the store holds."""
+    s = api.stats(db)
+    table = Table(title=f"store {escape(s['store'])}", show_header=False)
+    for key in ("articles", "with_date", "duplicates", "removed_lines", "outlets", "sources",
+                "errors"):
+        table.add_row(key.replace("_", " "), f"{s[key]:,}")
+    table.add_row("languages", escape(", ".join(f"{k} {v}" for k, v in s["languages"].items())))
+    table.add_row("date sources",
+                  escape(", ".join(f"{k} {v}" for k, v in s["date_sources"].items()) or "—"))
+    out.print(table)
+
+
+@app.command()
+def errors(
+    db: DbOption = "newsgraph.db",
+    last: Annotated[bool, typer.Option("--last", help="Only the last run's errors.")] = False,
+) -> None:
+    """Inputs that could not be read, with their codes and reasons."""
+    found = api.errors(db, last_run_only=last)
+    if not found:
+        out.print("no errors")
+        return
+    for e in found:
+        out.print(f"{e.code} {escape(e.path)}: {escape(e.message)}")
+
+
+@app.command()
+def export(
+    out_dir: Annotated[str, typer.Option("--out", help="Folder to write into.")],
+    db: DbOption = "newsgraph.db",
+    fmt: Annotated[str, typer.Option("--format", help="jsonl or parquet.")] = "jsonl",
+) -> None:
+    """Write articles (and the other contract files) as JSON Lines or Parquet."""
+    if fmt not in ("jsonl", "parquet"):
+        err.print(f"[red]unknown format {escape(fmt)}: use jsonl or parquet[/]")
+        raise typer.Exit(2)
+    counts = api.export(db, out_dir, fmt)
+    out.print(f"wrote {counts['articles']:,} articles to {escape(out_dir)} ({fmt})")
+
+
+def main() -> None:
+    """Entry point: coded errors become one clear line, never a traceback."""
+    try:
+        app()
+    except NewsgraphError as exc:
+        err.print(f"[red]error[/] {escape(str(exc))}")
+        sys.exit(2 if exc.code in ("E201", "E202") else 1)
+
+
+if __name__ == "__main__":
+    main()

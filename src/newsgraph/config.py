@@ -1,0 +1,64 @@
+"""Settings with their defaults in one place.
+
+Precedence: CLI flags > environment (`NEWSGRAPH_<FIELD>` upper-case) > an optional TOML file
+(`newsgraph.toml` or `--config`) > defaults."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = "newsgraph.db"
+    jobs: int = 1
+    batch_size: int = 64  # articles per worker task and per store transaction
+    # Size limits: inputs above them are reported (E105), never a crash.
+    max_file_bytes: int = 200_000_000  # one .txt/.html file
+    max_record_bytes: int = 50_000_000  # one JSONL line / WARC record / decoded article
+    # Cleaning: a line is learned as boilerplate when it repeats in this many *different*
+    # articles of one outlet (or one folder when the outlet is unknown).
+    repeat_min_docs: int = 3
+    repeat_max_chars: int = 300
+    # Near-duplicates: MinHash over word shingles, LSH banding, verified on the estimate.
+    dedup_threshold: float = 0.7  # Jaccard of 5-word shingles, or containment (see dedup.py)
+    dedup_containment: float = 0.9
+    dedup_shingle: int = 5
+    dedup_perms: int = 128
+    dedup_bands: int = 32
+    language_min_chars: int = 40
+    language_min_score: float = 0.5
+
+    def merged(self, **overrides: Any) -> Settings:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _coerce(value: str, like: Any) -> Any:
+    if isinstance(like, bool):
+        return value.lower() in {"1", "true", "yes", "on"}
+    if isinstance(like, int):
+        return int(value)
+    if isinstance(like, float):
+        return float(value)
+    return value
+
+
+def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
+    base = Settings()
+    names = {f.name for f in fields(Settings)}
+    path = Path(config_file) if config_file else Path("newsgraph.toml")
+    values: dict[str, Any] = {}
+    if path.is_file():
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        values.update({k: v for k, v in data.items() if k in names})
+    for name in names:
+        env = os.environ.get(f"NEWSGRAPH_{name.upper()}")
+        if env is not None:
+            values[name] = _coerce(env, getattr(base, name))
+    values.update({k: v for k, v in overrides.items() if v is not None and k in names})
+    return replace(base, **values)

@@ -1,0 +1,57 @@
+"""The local engine: in-process for one job, a process pool for more. Results come back in input
+order, and at most `2 x jobs` batches are in flight, so memory stays bounded on huge inputs."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+from newsgraph.config import Settings
+from newsgraph.pipeline import Worker
+from newsgraph.records import Article, IngestError, RawDoc
+
+_worker: Worker | None = None
+
+
+def _init(settings: Settings) -> None:
+    global _worker
+    _worker = Worker(settings)
+    _worker.setup()  # models load once per worker process
+
+
+def _run(batch: list[RawDoc]) -> list[Article | IngestError]:
+    assert _worker is not None, "worker used before its initializer ran"
+    return _worker.process(batch)
+
+
+class LocalEngine:
+    name = "local"
+
+    def __init__(self, settings: Settings, jobs: int = 1) -> None:
+        self.settings = settings
+        self.jobs = max(1, jobs)
+        self._pool: mp.pool.Pool | None = None
+
+    def map(self, batches: Iterable[list[RawDoc]]) -> Iterator[list[Article | IngestError]]:
+        if self.jobs == 1:
+            worker = Worker(self.settings)
+            worker.setup()
+            for batch in batches:
+                yield worker.process(batch)
+            return
+        ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        self._pool = ctx.Pool(self.jobs, initializer=_init, initargs=(self.settings,))
+        try:
+            pending: deque[mp.pool.AsyncResult] = deque()
+            for batch in batches:
+                pending.append(self._pool.apply_async(_run, (batch,)))
+                while len(pending) >= 2 * self.jobs:
+                    yield pending.popleft().get()
+            while pending:
+                yield pending.popleft().get()
+            self._pool.close()
+        finally:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None

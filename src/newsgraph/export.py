@@ -1,0 +1,83 @@
+"""Exports as in CONTRACT.md: JSON Lines (or Parquet) files, one object per line, stable order
+(first-seen) and stable keys, so the same store always gives the same bytes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from newsgraph.records import Article
+from newsgraph.store import Store
+
+# The contract's fields first, in its order; extra fields only ever appended (additive).
+ARTICLE_FIELDS = (
+    "id", "source_path", "url", "outlet", "title", "text", "published", "published_source",
+    "language", "story_id", "duplicate_of", "removed",
+    "outlet_source", "published_evidence", "duplicate_score", "language_score",
+)
+# Stages that do not exist yet still get their (empty) files, so scripts can rely on them.
+EMPTY_FILES = ("quotes", "entities", "stories", "events")
+
+
+def article_record(a: Article) -> dict[str, Any]:
+    rec: dict[str, Any] = {}
+    for name in ARTICLE_FIELDS:
+        if name == "removed":
+            rec[name] = [d.to_dict() for d in a.removed]
+        else:
+            rec[name] = getattr(a, name)
+    return rec
+
+
+def _records(store: Store) -> Iterator[dict[str, Any]]:
+    for article in store.iter_articles():
+        yield article_record(article)
+
+
+def export_jsonl(store: Store, out: Path) -> dict[str, int]:
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    with (out / "articles.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
+        n = 0
+        for rec in _records(store):
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            n += 1
+    counts["articles"] = n
+    for name in EMPTY_FILES:
+        (out / f"{name}.jsonl").write_text("", encoding="utf-8")
+        counts[name] = 0
+    return counts
+
+
+def _arrow_schema() -> Any:
+    import pyarrow as pa
+
+    drop = pa.struct([("start", pa.int64()), ("end", pa.int64()), ("reason", pa.string())])
+    types = {"removed": pa.list_(drop), "duplicate_score": pa.float64(),
+             "language_score": pa.float64()}
+    return pa.schema([(f, types.get(f, pa.string())) for f in ARTICLE_FIELDS])
+
+
+def export_parquet(store: Store, out: Path, rows_per_group: int = 5000) -> dict[str, int]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out.mkdir(parents=True, exist_ok=True)
+    schema = _arrow_schema()
+    n = 0
+    with pq.ParquetWriter(out / "articles.parquet", schema, compression="zstd") as writer:
+        chunk: list[dict[str, Any]] = []
+        for rec in _records(store):
+            chunk.append(rec)
+            if len(chunk) >= rows_per_group:
+                writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+                n += len(chunk)
+                chunk = []
+        if chunk or n == 0:
+            writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+            n += len(chunk)
+    for name in EMPTY_FILES:
+        pq.write_table(pa.table({"id": pa.array([], pa.string())}), out / f"{name}.parquet")
+    return {"articles": n, **{name: 0 for name in EMPTY_FILES}}

@@ -1,0 +1,220 @@
+"""The ingest driver: find inputs, skip what the store already has, run the map stages on an
+engine, then the corpus stages (learned boilerplate, duplicates) in input order, and write each
+round through the store's single writer. Interrupted runs keep every committed round."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsgraph.config import Settings
+from newsgraph.records import Article, IngestError, RawDoc
+from newsgraph.stages.dedup import Deduplicator
+from newsgraph.stages.read.discover import InputFile, discover_inputs, read_inputs
+from newsgraph.stages.repeats import RepeatLearner
+from newsgraph.store import Store
+
+ROUND_SIZE = 1000  # articles per corpus round and commit
+
+
+@dataclass
+class RunReport:
+    run_id: int = 0
+    files_seen: int = 0
+    files_skipped: int = 0  # already ingested, unchanged
+    articles_new: int = 0
+    articles_known: int = 0  # same content already in the store
+    removed_lines: int = 0
+    dates_found: int = 0
+    duplicates: int = 0
+    errors: list[IngestError] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id, "files_seen": self.files_seen,
+            "files_skipped": self.files_skipped, "articles_new": self.articles_new,
+            "articles_known": self.articles_known, "removed_lines": self.removed_lines,
+            "dates_found": self.dates_found, "duplicates": self.duplicates,
+            "errors": len(self.errors), "interrupted": self.interrupted,
+        }
+
+
+@dataclass
+class _Source:
+    path: str
+    size: int
+    mtime_ns: int
+    sha256: str
+    last_doc: int = -1  # number of the last RawDoc it produced (-1: none)
+    articles: int = 0
+    errors: int = 0
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+Progress = Callable[[str, int], None]  # (event, amount): "file", "article"
+
+
+class Ingest:
+    def __init__(self, store: Store, settings: Settings, engine: Any, progress: Progress | None):
+        self.store = store
+        self.settings = settings
+        self.engine = engine
+        self.progress = progress or (lambda event, n: None)
+        self.report = RunReport()
+        self.sources: list[_Source] = []  # read, not yet marked, in order
+        self.doc_sources: dict[int, _Source] = {}
+        self.dedup = Deduplicator(settings, store.lookup_exact, store.lookup_bands)
+        self.repeats = RepeatLearner(settings, store.load_line_counts)
+        self.seen_ids: set[str] = set()
+
+    # ---- reading ------------------------------------------------------------------------
+    def _raw_docs(self, inputs: list[InputFile]) -> Iterator[tuple[int, RawDoc]]:
+        number = 0
+        for item in inputs:
+            self.report.files_seen += 1
+            try:
+                st = item.path.stat()
+                sha = file_digest(item.path)
+            except OSError as exc:
+                self._error(IngestError(str(item.path), "E101", f"cannot read ({exc.strerror})"))
+                self.progress("file", 1)
+                continue
+            if self.store.source_done(str(item.path), st.st_size, st.st_mtime_ns, sha):
+                self.report.files_skipped += 1
+                self.progress("file", 1)
+                continue
+            source = _Source(str(item.path), st.st_size, st.st_mtime_ns, sha)
+            for raw in read_inputs(item, self.settings):
+                if isinstance(raw, IngestError):
+                    source.errors += 1
+                    self._error(raw)
+                    continue
+                self._set_group(raw, item)
+                source.last_doc = number
+                self.doc_sources[number] = source
+                yield number, raw
+                number += 1
+            self.sources.append(source)
+            self.progress("file", 1)
+
+    @staticmethod
+    def _set_group(raw: RawDoc, item: InputFile) -> None:
+        """Where learned boilerplate is counted when the outlet is unknown: the file's folder
+        (for .txt/.html), or the container file itself (for .jsonl/.warc)."""
+        if item.fmt in ("text", "html"):
+            raw.hints.setdefault("group", str(item.path.parent))
+        else:
+            raw.hints.setdefault("group", str(item.path))
+
+    def _batches(self, inputs: list[InputFile]) -> Iterator[list[RawDoc]]:
+        batch: list[RawDoc] = []
+        self._numbers: list[list[int]] = []
+        numbers: list[int] = []
+        for number, raw in self._raw_docs(inputs):
+            batch.append(raw)
+            numbers.append(number)
+            if len(batch) >= self.settings.batch_size:
+                self._numbers.append(numbers)
+                yield batch
+                batch, numbers = [], []
+        if batch:
+            self._numbers.append(numbers)
+            yield batch
+
+    def _error(self, err: IngestError) -> None:
+        self.report.errors.append(err)
+        self.pending_errors.append(err)
+
+    # ---- the run --------------------------------------------------------------------------
+    def run(self, paths: list[str], args: dict[str, Any]) -> RunReport:
+        self.pending_errors: list[IngestError] = []
+        self.report.run_id = self.store.start_run(args)
+        inputs: list[InputFile] = []
+        for item in discover_inputs(paths):
+            if isinstance(item, IngestError):
+                self._error(item)
+            else:
+                inputs.append(item)
+        self.progress("total", len(inputs))
+        round_: list[tuple[int, Article]] = []
+        last_number = -1
+        try:
+            for results in self.engine.map(self._batches(inputs)):
+                numbers = self._numbers.pop(0)
+                for number, item in zip(numbers, results, strict=True):
+                    last_number = number
+                    source = self.doc_sources.pop(number)
+                    if isinstance(item, IngestError):
+                        source.errors += 1
+                        self._error(item)
+                        continue
+                    source.articles += 1
+                    round_.append((number, item))
+                if len(round_) >= ROUND_SIZE:
+                    self._commit(round_, last_number)
+                    round_ = []
+            self._commit(round_, last_number, final=True)
+        except KeyboardInterrupt:
+            self.report.interrupted = True
+            raise
+        finally:
+            self.store.finish_run(self.report.run_id, self.report.summary())
+        return self.report
+
+    def _commit(self, round_: list[tuple[int, Article]], last_number: int, final: bool = False):
+        articles = [a for _, a in round_]
+        known = self.store.existing_ids(a.id for a in articles) | self.seen_ids
+        fresh: list[Article] = []
+        for art in articles:
+            if art.id in known:
+                self.report.articles_known += 1
+            else:
+                known.add(art.id)
+                fresh.append(art)
+        sigs = {a.id: a.signature for a in fresh}
+        for art in fresh:  # duplicates first: a copy's lines must not teach the learner
+            self.dedup.check(art, art.signature)
+        counts = self.repeats.learn_and_apply(fresh, sigs)
+        for i in range(0, len(fresh), self.settings.batch_size * 8):
+            chunk = fresh[i:i + self.settings.batch_size * 8]
+            self.store.write_batch(
+                chunk, sigs, self.settings.dedup_bands, counts if i == 0 else [],
+                self.pending_errors if i == 0 else [], self.report.run_id,
+            )
+        if not fresh:
+            self.store.record_errors(self.pending_errors, self.report.run_id)
+        self.pending_errors = []
+        self.seen_ids.update(a.id for a in fresh)
+        self.dedup.forget_run()
+        for art in fresh:
+            self.report.articles_new += 1
+            self.report.removed_lines += len(art.removed)
+            self.report.dates_found += art.published is not None
+            self.report.duplicates += art.duplicate_of is not None
+        self.progress("article", len(articles))
+        self._mark_sources(last_number, final)
+
+    def _mark_sources(self, last_number: int, final: bool) -> None:
+        """A source is complete once every RawDoc it produced is committed."""
+        while self.sources and (final or self.sources[0].last_doc <= last_number):
+            src = self.sources.pop(0)
+            status = "failed" if src.errors else "done"
+            self.store.mark_source(
+                src.path, src.size, src.mtime_ns, src.sha256, status, src.articles, src.errors,
+                self.report.run_id,
+            )

@@ -1,0 +1,193 @@
+"""The Stage protocol and the two halves of the chain.
+
+- Map stages are pure per article (decode/extract, clean, meta, dedup signature): an engine runs
+  them in-process, in a process pool or on a cluster, in batches, and gets results back in order.
+- Corpus stages need the articles before them (lines learned per outlet, duplicates): they run in
+  the single driver, in input order, so results never depend on the engine or worker count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from newsgraph.config import Settings
+from newsgraph.errors import InputError
+from newsgraph.ids import article_id
+from newsgraph.records import Article, IngestError, RawDoc
+
+
+class Stage(Protocol):
+    name: str
+    version: str
+    requires: tuple[str, ...]
+    provides: tuple[str, ...]
+
+    def setup(self) -> None: ...
+
+    def process(self, batch: list[Article]) -> list[Article]: ...
+
+    def teardown(self) -> None: ...
+
+
+class BaseStage:
+    name = "base"
+    version = "0"
+    requires: tuple[str, ...] = ()
+    provides: tuple[str, ...] = ()
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def setup(self) -> None:
+        """Load models once per worker (nothing heavy happens at import)."""
+
+    def process(self, batch: list[Article]) -> list[Article]:
+        return [self.process_one(a) for a in batch]
+
+    def process_one(self, article: Article) -> Article:
+        raise NotImplementedError
+
+    def teardown(self) -> None:
+        """Release what setup() loaded."""
+
+
+class CleanStage(BaseStage):
+    name, requires, provides = "clean", ("raw_text",), ("text", "title", "removed", "segments")
+
+    @property
+    def version(self) -> str:  # type: ignore[override]
+        from newsgraph.stages.clean import VERSION
+
+        return VERSION
+
+    def process_one(self, article: Article) -> Article:
+        from newsgraph.stages.clean import clean_article
+
+        return clean_article(article, "html" if article.html is not None else "text")
+
+
+class MetaStage(BaseStage):
+    name, requires, provides = "meta", ("text",), ("outlet", "language", "published")
+
+    @property
+    def version(self) -> str:  # type: ignore[override]
+        from newsgraph.stages.meta import VERSION
+
+        return VERSION
+
+    def setup(self) -> None:
+        from newsgraph.stages.meta import _language_identifier
+
+        _language_identifier()
+
+    def process_one(self, article: Article) -> Article:
+        from newsgraph.stages.meta import annotate
+
+        annotate(article, article.html, self.settings)
+        article.html = None  # done with it: do not ship the page back to the driver
+        return article
+
+
+class SignatureStage(BaseStage):
+    name, requires, provides = "signature", ("text",), ("signature",)
+    version = "signature/1"
+
+    def process_one(self, article: Article) -> Article:
+        from newsgraph.stages.dedup import signature
+
+        article.signature = signature(article.text, self.settings)
+        if article.signature.truncated:
+            article.notes["dedup_truncated"] = "signature covers the first 50,000 words"
+        return article
+
+
+def map_stages(settings: Settings) -> list[BaseStage]:
+    return [CleanStage(settings), MetaStage(settings), SignatureStage(settings)]
+
+
+def materialize(raw: RawDoc, settings: Settings) -> Article | IngestError:
+    """RawDoc -> Article with raw_text (decoding and HTML main-text extraction)."""
+    from newsgraph.stages.read.decode import decode_bytes, normalize_text
+
+    try:
+        if isinstance(raw.data, bytes):
+            if len(raw.data) > settings.max_file_bytes:
+                raise InputError("E105", f"{len(raw.data):,} bytes is over the limit")
+            content, _ = decode_bytes(raw.data)
+        else:
+            content = normalize_text(raw.data)
+            if not content.strip():
+                raise InputError("E102", "the record's text is empty")
+    except InputError as exc:
+        return IngestError(raw.source_path, exc.code, exc.message)
+    hints = dict(raw.hints)
+    url = hints.get("url")
+    html = None
+    if raw.kind == "html":
+        from newsgraph.stages.read.html_extract import extract_html
+
+        html = content
+        ext = extract_html(content, url)
+        if not ext.text.strip():
+            return IngestError(
+                raw.source_path, "E106",
+                "no article text found in the HTML (scripts, navigation or an empty page)",
+            )
+        raw_text = normalize_text(ext.text)
+        for key in ("title", "sitename", "author", "description"):
+            if getattr(ext, key, None) and not hints.get(key):
+                hints[key] = getattr(ext, key)
+        if not url and ext.url:
+            url = ext.url
+            hints["url_source"] = "page metadata"
+        hints["extractor"] = ext.extractor
+    else:
+        raw_text = content
+    article = Article(
+        id=article_id(content, url), source_path=raw.source_path, raw_text=raw_text, url=url,
+        title=hints.get("title"), hints={k: v for k, v in hints.items() if k != "charset"},
+        html=html,
+    )
+    return article
+
+
+@dataclass
+class Worker:
+    """What runs in each worker process: materialize, then the map stages, one batch at a time."""
+
+    settings: Settings
+    stages: list[BaseStage] = field(default_factory=list)
+
+    def setup(self) -> None:
+        self.stages = map_stages(self.settings)
+        for stage in self.stages:
+            stage.setup()
+
+    def process(self, raws: list[RawDoc]) -> list[Article | IngestError]:
+        out: list[Article | IngestError] = []
+        for raw in raws:
+            item = materialize(raw, self.settings)
+            if isinstance(item, Article):
+                item = self._run_stages(item)
+            out.append(item)
+        return out
+
+    def _run_stages(self, article: Article) -> Article | IngestError:
+        for stage in self.stages:
+            try:
+                article = stage.process([article])[0]
+            except Exception as exc:  # rule 3: one article's failure degrades only itself
+                return IngestError(
+                    article.source_path, "E301", f"stage {stage.name} failed: {exc!r}"[:500]
+                )
+        if not article.text.strip():
+            return IngestError(
+                article.source_path, "E106",
+                f"every line was boilerplate ({len(article.removed)} lines removed)",
+            )
+        return article
+
+
+def describe_versions(settings: Settings) -> dict[str, Any]:
+    return {s.name: s.version for s in map_stages(settings)}

@@ -1,0 +1,88 @@
+"""The records that flow between stages. Plain dataclasses: cheap to pickle for worker pools."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Drop:
+    """A span that cleaning removed, with why. Offsets index `Article.raw_text`, end exclusive."""
+
+    start: int
+    end: int
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "reason": self.reason}
+
+
+@dataclass(slots=True)
+class Segment:
+    """A run of cleaned text copied verbatim from the raw text: text[clean:clean+length] ==
+    raw_text[raw:raw+length]. A list of these maps any cleaned offset back to the input."""
+
+    clean: int
+    raw: int
+    length: int
+
+
+@dataclass(slots=True)
+class RawDoc:
+    """One input item as read from disk, before decoding and extraction (what a worker gets)."""
+
+    source_path: str  # file path, with "#line=N" / "#record=N" for items inside a container
+    kind: str  # "text" | "html"
+    data: bytes | str  # bytes for files still to decode; str when the container gave text
+    hints: dict[str, Any] = field(default_factory=dict)  # url, title, published, outlet, group…
+
+
+@dataclass
+class Article:
+    id: str
+    source_path: str
+    raw_text: str  # text before cleaning: the decoded file, or what the HTML reader produced
+    text: str = ""  # cleaned body
+    title: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    outlet_source: str | None = None
+    published: str | None = None
+    published_source: str | None = None
+    published_evidence: str | None = None
+    language: str | None = None
+    language_score: float | None = None
+    duplicate_of: str | None = None
+    duplicate_score: float | None = None
+    story_id: str | None = None
+    removed: list[Drop] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    hints: dict[str, Any] = field(default_factory=dict)  # reader metadata; html is not kept here
+    notes: dict[str, Any] = field(default_factory=dict)  # provenance of guesses, refusals, caps
+    versions: dict[str, str] = field(default_factory=dict)  # stage name -> version that ran
+    # Transient, never stored: the decoded HTML (for date evidence) and the dedup signature.
+    html: str | None = field(default=None, repr=False, compare=False)
+    signature: Any = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def clean_to_raw(self, offset: int) -> int:
+        """Map an offset into `text` back to `raw_text` (rule 4: offsets lead back to the input)."""
+        for seg in self.segments:
+            if seg.clean <= offset <= seg.clean + seg.length:
+                return seg.raw + (offset - seg.clean)
+        raise ValueError(f"offset {offset} is outside the cleaned text")
+
+
+@dataclass(slots=True)
+class IngestError:
+    """An input that could not be read, with a stable code (see errors.py) and the reason."""
+
+    path: str
+    code: str
+    message: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "code": self.code, "message": self.message}

@@ -1,0 +1,151 @@
+"""Duplicates: exact (hash of the normalised word sequence) and near (MinHash over word shingles,
+LSH banding for candidates, then a check of the estimated Jaccard and containment).
+
+`signature()` is pure and runs in workers; `Deduplicator` is the corpus-level part that runs in
+the single driver, in input order, so `duplicate_of` is deterministic whatever the worker count.
+`duplicate_of` points to the first-seen article of the group (the root, never a chain).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from newsgraph.config import Settings
+from newsgraph.records import Article
+
+VERSION = "dedup/1"
+MIN_NEAR_SHINGLES = 10  # shorter texts are compared exactly only: too few shingles to estimate
+MAX_TOKENS = 50_000  # a 5 MB transcript: the signature covers its first 50k words (noted)
+_TOKEN = re.compile(r"\w+")
+_SEED = 20240405
+
+
+@dataclass(slots=True)
+class Signature:
+    exact: str
+    n_shingles: int
+    minhash: array  # array('I') of num_perm values; empty when too short for near matching
+    truncated: bool = False
+
+    def to_bytes(self) -> bytes:
+        return self.minhash.tobytes()
+
+
+def tokens(text: str) -> list[str]:
+    return [t.lower() for t in _TOKEN.findall(text)]
+
+
+def signature(text: str, settings: Settings) -> Signature:
+    words = tokens(text)
+    truncated = len(words) > MAX_TOKENS
+    exact = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
+    words = words[:MAX_TOKENS]
+    k = settings.dedup_shingle
+    shingles = [" ".join(words[i:i + k]) for i in range(max(1, len(words) - k + 1))]
+    if len(shingles) < MIN_NEAR_SHINGLES:
+        return Signature(exact, len(shingles), array("I"), truncated)
+    from rensa import RMinHash  # lazy: a compiled extension, loaded once per worker
+
+    mh = RMinHash(num_perm=settings.dedup_perms, seed=_SEED)
+    mh.update(shingles)
+    return Signature(exact, len(set(shingles)), array("I", mh.digest()), truncated)
+
+
+def band_keys(sig: array, bands: int) -> list[int]:
+    """One 63-bit key per band of rows: articles sharing any key are candidates."""
+    if not sig:
+        return []
+    rows = len(sig) // bands
+    keys = []
+    for b in range(bands):
+        chunk = sig[b * rows:(b + 1) * rows].tobytes()
+        digest = hashlib.blake2b(bytes([b]) + chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little") >> 1)
+    return keys
+
+
+def jaccard(a: array, b: array) -> float:
+    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+
+
+@dataclass
+class Candidate:
+    article_id: str
+    n_shingles: int
+    minhash: array
+    root: str  # the article it (transitively) duplicates, or itself
+    order: int  # first-seen order: the store's seq, then this run's arrival order after it
+
+
+@dataclass
+class Deduplicator:
+    """Finds each new article's first-seen duplicate among stored and earlier new articles.
+
+    `lookup_exact` / `lookup_bands` read the store (earlier runs); this run's articles are held
+    in memory until the driver has written them.
+    """
+
+    settings: Settings
+    lookup_exact: Callable[[str], str | None]
+    lookup_bands: Callable[[list[int]], Iterable[Candidate]]
+    _exact: dict[str, str] = field(default_factory=dict)
+    _bands: dict[int, list[Candidate]] = field(default_factory=dict)
+    _arrivals: int = 0
+
+    def check(self, article: Article, sig: Signature) -> None:
+        article.versions["dedup"] = VERSION
+        root = self._exact.get(sig.exact) or self.lookup_exact(sig.exact)
+        if root is not None and root != article.id:
+            article.duplicate_of, article.duplicate_score = root, 1.0
+            article.notes["duplicate"] = {"method": "exact"}
+        elif sig.minhash:
+            self._near(article, sig)
+        own_root = article.duplicate_of or article.id
+        self._exact.setdefault(sig.exact, own_root)
+        if sig.minhash:
+            self._arrivals += 1
+            cand = Candidate(
+                article.id, sig.n_shingles, sig.minhash, own_root, (1 << 62) + self._arrivals
+            )
+            for key in band_keys(sig.minhash, self.settings.dedup_bands):
+                self._bands.setdefault(key, []).append(cand)
+
+    def _near(self, article: Article, sig: Signature) -> None:
+        keys = band_keys(sig.minhash, self.settings.dedup_bands)
+        seen: dict[str, Candidate] = {}
+        for cand in self.lookup_bands(keys):
+            seen.setdefault(cand.article_id, cand)
+        for key in keys:
+            for cand in self._bands.get(key, ()):
+                seen.setdefault(cand.article_id, cand)
+        best: tuple[float, Candidate, float, float] | None = None
+        for cand in sorted(seen.values(), key=lambda c: c.order):  # first-seen wins
+            if cand.article_id == article.id:
+                continue
+            j = jaccard(sig.minhash, cand.minhash)
+            # |A ∩ B| from the Jaccard estimate, over the smaller set: catches a repost that
+            # adds or cuts paragraphs, whose Jaccard falls while containment stays high.
+            inter = j * (sig.n_shingles + cand.n_shingles) / (1 + j)
+            contain = inter / max(1, min(sig.n_shingles, cand.n_shingles))
+            ok = j >= self.settings.dedup_threshold or (
+                contain >= self.settings.dedup_containment and j >= 0.3
+            )
+            if ok and best is None:
+                best = (j, cand, j, contain)
+        if best is not None:
+            _, cand, j, contain = best
+            article.duplicate_of = cand.root
+            article.duplicate_score = round(max(j, min(contain, 1.0)), 4)
+            article.notes["duplicate"] = {
+                "method": "near", "matched": cand.article_id,
+                "jaccard": round(j, 4), "containment": round(min(contain, 1.0), 4),
+            }
+
+    def forget_run(self) -> None:
+        """Called once the driver has committed this run's articles to the store."""
+        self._exact.clear()
+        self._bands.clear()

@@ -1,0 +1,111 @@
+"""Bytes -> text: BOMs, UTF-8, UTF-16, legacy code pages; NULs stripped; NFC; '\n' newlines.
+
+The decoded text is what text-input offsets (`removed`, quotes, mentions) point into."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+from newsgraph.errors import InputError
+
+_BOMS: list[tuple[bytes, str]] = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+# Magic numbers of binary formats people mistakenly name .txt/.html: say which it is.
+_MAGIC: list[tuple[bytes, str]] = [
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"%PDF", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or docx/xlsx)"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"\x7fELF", "ELF executable"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ", "xz data"),
+    (b"SQLite format 3", "SQLite database"),
+]
+
+_CONTROL = {c for c in range(32) if c not in (9, 10, 12, 13)} | {127}
+
+
+def _sniff_utf16(data: bytes) -> str | None:
+    """UTF-16 without BOM: ASCII-heavy text has a NUL in every other byte."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0) / max(1, len(sample[0::2]))
+    odd = sample[1::2].count(0) / max(1, len(sample[1::2]))
+    if odd > 0.4 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.4 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536].replace(b"\x00", b"")
+    if not sample:
+        return True
+    controls = sum(1 for b in sample if b in _CONTROL)
+    return controls / len(sample) > 0.05
+
+
+def detect_encoding(data: bytes) -> tuple[str, int]:
+    """(encoding, number of leading bytes to skip). Raises InputError for binary data."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return enc, len(bom)
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise InputError("E103", f"the file holds {what}, not text")
+    utf16 = _sniff_utf16(data)
+    if utf16:
+        return utf16, 0
+    if _looks_binary(data):
+        raise InputError("E103", "the bytes are mostly control characters: binary, not text")
+    try:
+        data.decode("utf-8")
+        return "utf-8", 0
+    except UnicodeDecodeError as exc:
+        # A big file cut mid-character is still UTF-8: tolerate an error in the last 3 bytes.
+        if exc.start >= len(data) - 3:
+            return "utf-8", 0
+    from charset_normalizer import from_bytes  # lazy: only legacy encodings need it
+
+    best = from_bytes(data[:200_000]).best()
+    if best is None:
+        raise InputError("E104", "no text encoding fits these bytes")
+    return best.encoding, 0
+
+
+def normalize_text(text: str) -> str:
+    """NULs out, newlines unified, NFC: the one canonical form every offset refers to."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """(text, encoding). Raises InputError E102/E103/E104 with a reason a person can act on."""
+    if not data.strip(b" \t\r\n\x00\x0b\x0c"):
+        raise InputError("E102", "the input is empty (no characters other than white space)")
+    encoding, skip = detect_encoding(data)
+    try:
+        text = data[skip:].decode(encoding, errors="strict")
+    except (UnicodeDecodeError, LookupError):
+        # Only a few stray bytes are wrong: keep the text, mark them with U+FFFD.
+        text = data[skip:].decode(encoding if encoding else "utf-8", errors="replace")
+        if text.count("\ufffd") > max(10, len(text) // 100):
+            raise InputError("E104", f"the bytes do not decode as {encoding}") from None
+    text = normalize_text(text)
+    if not text.strip():
+        raise InputError("E102", "the input is empty after decoding")
+    return text, encoding

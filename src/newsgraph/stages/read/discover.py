@@ -1,0 +1,140 @@
+"""Turn the user's PATH arguments (files, folders, globs) into a sorted list of input files, then
+into RawDoc items. Symlink loops, missing paths and unknown types become IngestErrors."""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsgraph.config import Settings
+from newsgraph.records import IngestError, RawDoc
+
+TEXT_SUFFIXES = (".txt", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+ALL_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES
+
+
+def input_format(path: Path) -> str | None:
+    name = path.name.lower()
+    for fmt, suffixes in (
+        ("jsonl", JSONL_SUFFIXES),
+        ("warc", WARC_SUFFIXES),
+        ("html", HTML_SUFFIXES),
+        ("text", TEXT_SUFFIXES),
+    ):
+        if name.endswith(suffixes):
+            return fmt
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    path: Path
+    root: Path  # the folder the user named (or the file's own folder)
+    fmt: str
+
+    @property
+    def folder_group(self) -> str | None:
+        """The sub-folder below the named root, e.g. corpus/<outlet>/x.txt -> '<outlet>'."""
+        if not self.path.is_relative_to(self.root):
+            return None
+        rel = self.path.parent.relative_to(self.root)
+        return rel.parts[-1] if rel.parts else None
+
+
+def _walk(root: Path) -> Iterator[Path | IngestError]:
+    """Recursive, sorted, following symlinks but never entering a folder twice (loops)."""
+    seen: set[tuple[int, int]] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+        except OSError as exc:
+            yield IngestError(str(folder), "E111", f"cannot enter folder ({exc.strerror})")
+            continue
+        key = (st.st_dev, st.st_ino)
+        if key in seen:
+            yield IngestError(str(folder), "E111", "symlink loop: this folder was already read")
+            continue
+        seen.add(key)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            yield IngestError(str(folder), "E111", f"cannot list folder ({exc.strerror})")
+            continue
+        subdirs = []
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_dir = entry.is_dir(follow_symlinks=True)
+                is_file = not is_dir and entry.is_file(follow_symlinks=True)
+            except OSError as exc:  # e.g. ELOOP on a self-referencing link
+                yield IngestError(str(path), "E111", f"unreadable entry ({exc.strerror})")
+                continue
+            if is_dir:
+                if not entry.name.startswith("."):
+                    subdirs.append(path)
+            elif is_file:
+                yield path
+            elif entry.is_symlink():
+                yield IngestError(str(path), "E111", "broken or looping symlink")
+        stack.extend(reversed(subdirs))  # depth-first, in name order
+
+
+def discover_inputs(paths: list[str]) -> Iterator[InputFile | IngestError]:
+    """Every supported file under the given paths once, in a stable order."""
+    emitted: set[str] = set()
+    for arg in paths:
+        candidates: list[Path]
+        if any(ch in arg for ch in "*?[") and not Path(arg).exists():
+            matches = sorted(glob.glob(arg, recursive=True))
+            if not matches:
+                yield IngestError(arg, "E110", "no file matches this pattern")
+            candidates = [Path(m) for m in matches]
+        else:
+            candidates = [Path(arg)]
+        for cand in candidates:
+            if cand.is_dir():
+                for item in _walk(cand):
+                    if isinstance(item, IngestError):
+                        yield item
+                        continue
+                    fmt = input_format(item)
+                    if fmt is None:
+                        continue  # other files inside a folder are not inputs; not an error
+                    key = os.path.realpath(item)
+                    if key not in emitted:
+                        emitted.add(key)
+                        yield InputFile(item, cand, fmt)
+            elif cand.is_file():
+                fmt = input_format(cand)
+                if fmt is None:
+                    yield IngestError(
+                        str(cand), "E109",
+                        "unsupported file type; use .txt, .html/.htm, .jsonl or .warc/.warc.gz",
+                    )
+                    continue
+                key = os.path.realpath(cand)
+                if key not in emitted:
+                    emitted.add(key)
+                    yield InputFile(cand, cand.parent, fmt)
+            elif cand.is_symlink():
+                yield IngestError(str(cand), "E111", "broken or looping symlink")
+            else:
+                yield IngestError(str(cand), "E110", "no such file or folder")
+
+
+def read_inputs(item: InputFile, settings: Settings) -> Iterator[RawDoc | IngestError]:
+    """The RawDoc items of one input file (one for .txt/.html, many for .jsonl/.warc)."""
+    from newsgraph.stages.read import html, jsonl, text, warc
+
+    readers = {"text": text.read, "html": html.read, "jsonl": jsonl.read, "warc": warc.read}
+    group = item.folder_group
+    base_hints = {"folder": group} if group else {}
+    yield from readers[item.fmt](item.path, settings, base_hints)

@@ -1,0 +1,15 @@
+"""HTML files: the bytes go to a worker, where `html_extract` finds the main text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from newsgraph.config import Settings
+from newsgraph.records import IngestError, RawDoc
+from newsgraph.stages.read.files import read_whole
+
+
+def read(path: Path, settings: Settings, hints: dict[str, Any]) -> Iterator[RawDoc | IngestError]:
+    return read_whole(path, settings, hints, "html")

@@ -1,0 +1,339 @@
+"""SQLite store: the single writer (ingest) and the readers (CLI, API, exports).
+
+Writes are batched in transactions (executemany); a batch is all-or-nothing, so an interrupted
+ingest keeps every committed batch and a re-run completes the rest. WAL lets readers read while
+the writer writes. The schema evolves by numbered files in migrations/ (PRAGMA user_version).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from array import array
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from newsgraph.errors import StoreError
+from newsgraph.records import Article, Drop, IngestError, Segment
+from newsgraph.stages.dedup import Candidate, Signature, band_keys
+from newsgraph.stages.repeats import LineCount
+
+ARTICLE_COLUMNS = (
+    "id", "source_path", "url", "outlet", "outlet_source", "title", "text", "raw_text",
+    "published", "published_source", "published_evidence", "language", "language_score",
+    "story_id", "duplicate_of", "duplicate_score", "removed", "segments", "notes", "versions",
+    "hints", "run_id",
+)
+_JSON_COLUMNS = ("notes", "versions", "hints")
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("newsgraph.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = re.match(r"(\d+)_.*\.sql$", entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """Open with `Store(path)`; `readonly=True` for readers that must not create a file."""
+
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+        self.path = Path(path)
+        if readonly and not self.path.exists():
+            raise StoreError("E201", f"no store at {self.path} (run `newsgraph ingest` first)")
+        try:
+            if readonly:
+                self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(self.path)
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            if not readonly:
+                self._migrate()
+            else:
+                self._check_version()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError("E201", f"{self.path} is not a newsgraph store ({exc})") from None
+
+    # ---- schema ---------------------------------------------------------------------------
+    def _check_version(self) -> int:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        latest = _migrations()[-1][0]
+        if version > latest:
+            raise StoreError(
+                "E202", f"{self.path} has schema {version}; this newsgraph knows up to {latest}"
+            )
+        return int(version)
+
+    def _migrate(self) -> None:
+        version = self._check_version()
+        for number, sql in _migrations():
+            if number > version:
+                with self.conn:
+                    self.conn.executescript(
+                        f"BEGIN;\n{sql}\nPRAGMA user_version={number};\nCOMMIT;"
+                    )
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- runs and sources -----------------------------------------------------------------
+    def start_run(self, args: dict[str, Any]) -> int:
+        with self.conn:
+            cur = self.conn.execute(
+                "INSERT INTO runs(started, args) VALUES (?, ?)", (_now(), json.dumps(args))
+            )
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        with self.conn:
+            self.conn.execute(
+                "UPDATE runs SET finished=?, summary=? WHERE id=?",
+                (_now(), json.dumps(summary), run_id),
+            )
+
+    def source_done(self, path: str, size: int, mtime_ns: int, sha256: str | None) -> bool:
+        row = self.conn.execute(
+            "SELECT size, mtime_ns, sha256, status FROM sources WHERE path=?", (path,)
+        ).fetchone()
+        same_file = row is not None and row["status"] == "done" and row["size"] == size
+        if same_file and (row["mtime_ns"] == mtime_ns or (sha256 and row["sha256"] == sha256)):
+            return True
+        if sha256:  # the same bytes under another name were ingested completely
+            other = self.conn.execute(
+                "SELECT 1 FROM sources WHERE sha256=? AND status='done'", (sha256,)
+            ).fetchone()
+            return other is not None
+        return False
+
+    def mark_source(
+        self, path: str, size: int, mtime_ns: int, sha256: str, status: str,
+        articles: int, errors: int, run_id: int,
+    ) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?,?,?,?)",
+                (path, size, mtime_ns, sha256, status, articles, errors, run_id),
+            )
+
+    # ---- the writer -----------------------------------------------------------------------
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(ids)
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+            found.update(r[0] for r in rows)
+        return found
+
+    def write_batch(
+        self,
+        articles: list[Article],
+        sigs: dict[str, Signature],
+        bands: int,
+        line_counts: Iterable[tuple[str, str, LineCount]],
+        errors: list[IngestError],
+        run_id: int,
+    ) -> int:
+        """One transaction: articles, their dedup index rows, learned line counts, errors."""
+        rows = [_article_row(a, run_id) for a in articles]
+        with self.conn:
+            before = self.conn.total_changes
+            self.conn.executemany(
+                f"INSERT OR IGNORE INTO articles({','.join(ARTICLE_COLUMNS)}) "
+                f"VALUES ({','.join('?' * len(ARTICLE_COLUMNS))})",
+                rows,
+            )
+            written = self.conn.total_changes - before
+            seqs = dict(
+                self.conn.execute(
+                    f"SELECT id, seq FROM articles WHERE id IN ({','.join('?' * len(articles))})",
+                    [a.id for a in articles],
+                ).fetchall()
+            ) if articles else {}
+            exact, signatures, band_rows = [], [], []
+            for art in articles:
+                sig = sigs.get(art.id)
+                if sig is None:
+                    continue
+                root = art.duplicate_of or art.id
+                exact.append((sig.exact, root))
+                if sig.minhash:
+                    signatures.append((art.id, seqs[art.id], root, sig.n_shingles, sig.to_bytes()))
+                    band_rows.extend((k, art.id) for k in band_keys(sig.minhash, bands))
+            self.conn.executemany("INSERT OR IGNORE INTO dedup_exact VALUES (?,?)", exact)
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO dedup_signatures VALUES (?,?,?,?,?)", signatures
+            )
+            self.conn.executemany("INSERT INTO dedup_bands VALUES (?,?)", band_rows)
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO line_counts VALUES (?,?,?,?,?,?)",
+                [(g, h, c.docs, c.edge, int(c.prose), json.dumps(c.sample))
+                 for g, h, c in line_counts],
+            )
+            self.record_errors(errors, run_id, commit=False)
+        return written
+
+    def record_errors(self, errors: list[IngestError], run_id: int, commit: bool = True) -> None:
+        rows = [(e.path, e.code, e.message, run_id) for e in errors]
+        sql = "INSERT OR REPLACE INTO errors VALUES (?,?,?,?)"
+        if commit:
+            with self.conn:
+                self.conn.executemany(sql, rows)
+        else:
+            self.conn.executemany(sql, rows)
+
+    # ---- dedup and repeat look-ups (used by the driver) ------------------------------------
+    def lookup_exact(self, digest: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT article_id FROM dedup_exact WHERE hash=?", (digest,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def lookup_bands(self, keys: list[int]) -> list[Candidate]:
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        rows = self.conn.execute(
+            "SELECT DISTINCT s.article_id, s.seq, s.root, s.n_shingles, s.minhash "
+            f"FROM dedup_bands b JOIN dedup_signatures s ON s.article_id=b.article_id "
+            f"WHERE b.band IN ({marks}) ORDER BY s.seq",
+            keys,
+        ).fetchall()
+        out = []
+        for r in rows:
+            sig = array("I")
+            sig.frombytes(r["minhash"])
+            out.append(Candidate(r["article_id"], r["n_shingles"], sig, r["root"], r["seq"]))
+        return out
+
+    def load_line_counts(self, grp: str, hashes: list[str]) -> dict[str, LineCount]:
+        found: dict[str, LineCount] = {}
+        for i in range(0, len(hashes), 500):
+            chunk = hashes[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self.conn.execute(
+                "SELECT line_hash, docs, edge, prose, sample FROM line_counts "
+                f"WHERE grp=? AND line_hash IN ({marks})", [grp, *chunk],
+            ):
+                found[r[0]] = LineCount(r[1], r[2], bool(r[3]), json.loads(r[4]))
+        return found
+
+    # ---- readers --------------------------------------------------------------------------
+    def count(self, where: str = "", params: tuple[Any, ...] = ()) -> int:
+        row = self.conn.execute(f"SELECT count(*) FROM articles {where}", params).fetchone()
+        return int(row[0])
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+        if row is None and len(article_id) >= 4:  # accept a unique prefix, as git does
+            rows = self.conn.execute(
+                "SELECT * FROM articles WHERE id LIKE ? LIMIT 2", (article_id + "%",)
+            ).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return _row_article(row) if row is not None else None
+
+    def iter_articles(self, batch: int = 500) -> Iterator[Article]:
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT * FROM articles WHERE seq > ? ORDER BY seq LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _row_article(row)
+            last = rows[-1]["seq"]
+
+    def search(self, query: str, limit: int = 10, offset: int = 0) -> list[dict[str, Any]]:
+        """FTS5 search ranked by bm25 (title weighted over text), with a snippet of the text."""
+        sql = (
+            "SELECT a.id, a.title, a.outlet, a.published, a.duplicate_of, "
+            "snippet(articles_fts, 1, char(2), char(3), ' … ', 16) AS snippet, "
+            "bm25(articles_fts, 4.0, 1.0) AS score "
+            "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY score, a.seq LIMIT ? OFFSET ?"
+        )
+        rows = self.conn.execute(sql, (query, limit, offset)).fetchall()
+        return [dict(r) for r in rows]
+
+    def search_count(self, query: str) -> int:
+        row = self.conn.execute(
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (query,)
+        ).fetchone()
+        return int(row[0])
+
+    def errors(self, run_id: int | None = None) -> list[IngestError]:
+        sql, params = "SELECT path, code, message FROM errors", ()
+        if run_id is not None:
+            sql, params = sql + " WHERE run_id=?", (run_id,)
+        rows = self.conn.execute(sql + " ORDER BY path, code", params).fetchall()
+        return [IngestError(r[0], r[1], r[2]) for r in rows]
+
+    def last_run(self) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+        return dict(row) if row else None
+
+    def stats(self) -> dict[str, Any]:
+        q = self.conn.execute
+        removed_lines = 0
+        for (removed,) in q("SELECT removed FROM articles"):
+            removed_lines += len(json.loads(removed))
+        return {
+            "store": str(self.path),
+            "articles": self.count(),
+            "with_date": self.count("WHERE published IS NOT NULL"),
+            "duplicates": self.count("WHERE duplicate_of IS NOT NULL"),
+            "removed_lines": removed_lines,
+            "outlets": q("SELECT count(DISTINCT outlet) FROM articles").fetchone()[0],
+            "languages": dict(q(
+                "SELECT coalesce(language, 'unknown'), count(*) FROM articles "
+                "GROUP BY 1 ORDER BY 2 DESC").fetchall()),
+            "date_sources": dict(q(
+                "SELECT published_source, count(*) FROM articles WHERE published IS NOT NULL "
+                "GROUP BY 1 ORDER BY 2 DESC").fetchall()),
+            "sources": q("SELECT count(*) FROM sources WHERE status='done'").fetchone()[0],
+            "errors": q("SELECT count(*) FROM errors").fetchone()[0],
+        }
+
+
+def _article_row(a: Article, run_id: int) -> tuple[Any, ...]:
+    values = {
+        **{c: getattr(a, c, None) for c in ARTICLE_COLUMNS if c != "run_id"},
+        "removed": json.dumps([d.to_dict() for d in a.removed]),
+        "segments": json.dumps([[s.clean, s.raw, s.length] for s in a.segments]),
+        "run_id": run_id,
+    }
+    for col in _JSON_COLUMNS:
+        values[col] = json.dumps(getattr(a, col), sort_keys=True, ensure_ascii=False)
+    return tuple(values[c] for c in ARTICLE_COLUMNS)
+
+
+def _row_article(row: sqlite3.Row) -> Article:
+    data = {c: row[c] for c in ARTICLE_COLUMNS if c not in ("run_id",)}
+    data["removed"] = [Drop(d["start"], d["end"], d["reason"]) for d in json.loads(row["removed"])]
+    data["segments"] = [Segment(*s) for s in json.loads(row["segments"])]
+    for col in _JSON_COLUMNS:
+        data[col] = json.loads(row[col])
+    return Article(**data)
