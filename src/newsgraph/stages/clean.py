@@ -18,6 +18,7 @@ VERSION = "clean/1"
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…\"”’»)\]]\s*$")
+_QUOTES = re.compile(r"[\"“”«»„]")
 # Words allowed on a line that is only a date ("Apr 05, 2024, updated Apr 05, 2024").
 _DATE_WORDS = {
     "updated", "update", "published", "posted", "on", "at", "am", "pm", "last", "modified",
@@ -87,7 +88,7 @@ def _mark_title(lines: list[Line], article: Article, kind: str) -> None:
     if kind != "text" or not live:
         return  # HTML titles come from the page's metadata, not guessed from its body
     first = live[0]
-    if looks_like_headline(first.text):
+    if len(live) > 1 and looks_like_headline(first.text):  # a lone line is the body, not a title
         article.title = first.text
         article.notes["title_source"] = "first line"
         first.reason = "title"
@@ -123,13 +124,16 @@ def _mark_repeats(lines: list[Line]) -> None:
 
 
 def _mark_footer(lines: list[Line]) -> None:
-    """Short non-sentence lines after the story's last sentence are site furniture."""
+    """Short labels after the story's last sentence ("Russia news", "Local News Matters") are
+    site furniture. A short sentence ("Rest in peace.") or a quote is story, so it stays."""
     live = [ln for ln in lines if ln.reason is None]
     last_prose = max((i for i, ln in enumerate(live) if is_prose(ln.text)), default=None)
     if last_prose is None:
         return
     for ln in live[last_prose + 1:]:
-        if not is_prose(ln.text) and word_count(ln.text) <= 8:
+        if _SENTENCE_END.search(ln.text) or _QUOTES.search(ln.text):
+            continue
+        if word_count(ln.text) <= 6:
             ln.reason = "footer"
 
 

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
-import lxml.html
 from lxml import etree
 
 __all__ = [
@@ -204,7 +203,7 @@ _PUBLISH_CUE = re.compile(
 )
 # words that make a date part of a sentence about something else ("until April 14, 2024")
 _STORY_PREP = re.compile(
-    r"\b(?:until|till|since|from|before|after|through|between|and|or|to|by|in|of|at|"
+    r"\b(?:until|till|since|from|for|before|after|through|between|and|or|to|by|in|of|at|"
     r"during|last|next|this|that|effective|starting|ending|expires?|due)\s*$",
     re.I,
 )
@@ -215,6 +214,12 @@ _WEEKDAY = re.compile(
 )
 _DATELINE = re.compile(r"^\s*[A-ZÀ-Þ][A-ZÀ-Þ .'’-]{2,40}(?:,\s*[A-Z][\w .'’-]{1,30})?\s*[,(—–-]\s*$")
 _TWEET = re.compile(r"\(@\w+\)|pic\.twitter\.com")
+# lines about something else: a cited source, a photo credit, a correction notice
+_NOT_PUBLICATION = re.compile(
+    r"^\W*(?:source|sources|via|photo|image|credit|file photo|correction|editor'?s note|"
+    r"retrieved|accessed|citation|air date|event|deadline)\b",
+    re.I,
+)
 _MAX_DATE_LINE = 110
 
 
@@ -229,7 +234,7 @@ class _LineDate:
 def _line_date(line: str) -> _LineDate | None:
     """The publication date a single line states, or a refusal, or None (not a date line)."""
     text = " ".join(line.split())
-    if not text or _TWEET.search(text):
+    if not text or _TWEET.search(text) or _NOT_PUBLICATION.match(text):
         return None
     hits = _find_dates(text)
     if not hits:
@@ -386,6 +391,9 @@ def _parse_machine(value: str) -> _Parsed | None:
         dt = parsedate_to_datetime(value) if re.search(r"[A-Za-z]{3},? ", value) else None
     except (TypeError, ValueError, IndexError):
         dt = None
+    # a human-style date without a zone ("Monday, November 18, 2019, 08:19 PM") is local time;
+    # an ISO-style one without a zone is usually UTC
+    human = dt is not None
     if dt is None:
         try:
             dt = datetime.fromisoformat(value.strip())
@@ -396,7 +404,7 @@ def _parse_machine(value: str) -> _Parsed | None:
         if day is None:
             return None
         if dt.tzinfo is None:
-            return _Parsed(day, day.isoformat(), not (dt.hour or dt.minute or dt.second))
+            return _Parsed(day, day.isoformat(), human or not (dt.hour or dt.minute or dt.second))
         offset = dt.utcoffset() or timedelta(0)
         return _Parsed(day, dt.replace(microsecond=0).isoformat(), offset != timedelta(0))
     return None
@@ -485,7 +493,7 @@ _META_PUBLISHED = (
     "dcterms.issued", "dcterms.created", "dc.date.created", "dc.created", "citation_publication_date",
     "citation_date", "date", "article.created", "datecreated", "originalpublicationdate",
     "rnews:datepublished", "og:pubdate", "og:publish_date", "published_at", "displaydate",
-    "dateposted", "date_published", "content_create_date", "doc_date",
+    "dateposted", "date_published", "content_create_date", "doc_date", "article_date_original",
 )
 _META_RANK = {name: i for i, name in enumerate(_META_PUBLISHED)}
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
@@ -581,7 +589,8 @@ _BLOCK_TAGS = frozenset(
 )
 _SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "iframe", "head", "select", "option"])
 _HEADER_BEFORE = 2  # date lines just above the headline (cityam, wired)
-_HEADER_AFTER = 12
+_HEADER_AFTER = 25
+_MAX_PARAGRAPHS = 2
 
 
 def _visible_lines(body: etree._Element) -> tuple[list[str], list[int]]:
@@ -622,33 +631,55 @@ def _visible_lines(body: etree._Element) -> tuple[list[str], list[int]]:
 
 
 def _title_words(tree: etree._Element) -> set[str]:
-    titles = [
-        el.get("content") or ""
-        for el in tree.iter("meta")
-        if (el.get("property") or el.get("name") or "").lower() in ("og:title", "twitter:title")
-    ]
-    titles += [t.text_content() for t in tree.iter("title")]
-    return {w for t in titles for w in re.findall(r"\w{3,}", t.lower())}
+    """Words of the page's title (og:title first: <title> often adds the site name)."""
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or "").lower()
+        if key in ("og:title", "twitter:title") and el.get("content"):
+            return set(re.findall(r"\w{3,}", el.get("content", "").lower()))
+    return {w for t in tree.iter("title") for w in re.findall(r"\w{3,}", "".join(t.itertext()).lower())}
 
 
 def _header_lines(tree: etree._Element) -> list[str]:
-    """Lines around the article's headline: the H1 that best matches the page title."""
+    """Lines around the article's headline: the H1 sharing most words with the page title, or
+    failing that (logo H1s, headlines in other tags) the line that best matches the title."""
     body = tree.find("body")
     if body is None:
         body = tree
     lines, h1s = _visible_lines(body)
-    if not h1s:
-        return []
     want = _title_words(tree)
-    best, best_score = h1s[0], -1.0
-    for at in h1s:
-        if at >= len(lines):
-            continue
-        words = set(re.findall(r"\w{3,}", lines[at].lower()))
-        score = len(words & want) / (len(words) or 1)
-        if score > best_score:
-            best, best_score = at, score
-    return lines[max(0, best - _HEADER_BEFORE) : best + 1 + _HEADER_AFTER]
+
+    def words(i: int) -> set[str]:
+        return set(re.findall(r"\w{3,}", lines[i].lower()))
+
+    def shared(i: int) -> int:
+        return len(words(i) & want)
+
+    h1s = [i for i in h1s if i < len(lines)]
+    anchor = max(h1s, key=shared, default=None)  # max() keeps the first of equals
+    if want and (anchor is None or shared(anchor) < 2):
+        # a headline-like line: most of its words are title words, and it has half the title
+        best = max(
+            (i for i, line in enumerate(lines) if len(line) <= 300),
+            key=lambda i: (shared(i) >= 0.6 * len(words(i)), shared(i)),
+            default=None,
+        )
+        if (
+            best is not None
+            and shared(best) >= max(2, (len(want) + 1) // 2)
+            and shared(best) >= 0.6 * len(words(best))
+        ):
+            anchor = best
+    if anchor is None:
+        return []
+    header = lines[max(0, anchor - _HEADER_BEFORE) : anchor + 1]
+    paragraphs = 0
+    for line in lines[anchor + 1 : anchor + 1 + _HEADER_AFTER]:
+        # the byline zone ends where the story's paragraphs begin
+        paragraphs += len(line) > 200
+        if paragraphs > _MAX_PARAGRAPHS:
+            break
+        header.append(line)
+    return header
 
 
 def _visible_date(tree: etree._Element) -> tuple[_Cand | None, str | None]:
@@ -666,13 +697,13 @@ def _visible_date(tree: etree._Element) -> tuple[_Cand | None, str | None]:
     return None, reason
 
 
-def _htmldate_fallback(tree: etree._Element) -> _Cand | None:
+def _htmldate_fallback(html: str) -> _Cand | None:
     """htmldate's fast original-date search, for pages without metadata or a date line."""
     from htmldate import find_date
 
     try:
-        found = find_date(tree, extensive_search=False, original_date=True)
-    except (ValueError, TypeError):  # htmldate on broken trees: no date is the safe answer
+        found = find_date(html, extensive_search=False, original_date=True)
+    except (ValueError, TypeError):  # htmldate on broken input: no date is the safe answer
         return None
     if not found:
         return None
@@ -685,9 +716,12 @@ def _htmldate_fallback(tree: etree._Element) -> _Cand | None:
 def _parse_tree(html: str) -> etree._Element | None:
     if not html or not html.strip():
         return None
+    # bytes with an explicit encoding: lxml refuses str with an XML declaration, and bytes
+    # alone would be guessed as Latin-1. Plain etree elements: no per-node class lookup.
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
-        tree = lxml.html.fromstring(html.encode("utf-8", "replace"))
-    except (etree.ParserError, ValueError):
+        tree = etree.fromstring(html.encode("utf-8", "replace"), parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
     return tree
 
@@ -715,7 +749,10 @@ def date_from_html(html: str, url: str | None = None) -> DateFinding:
     cands: list[_Cand] = []
     meta = _metadata(tree)
     if meta:
+        # the best-ranked publication date decides; other tags only help pick the local day
+        # when they agree with it (a far-off one belongs to another object on the page)
         cands.append(meta[0])
+        cands.extend(c for c in meta[1:] if abs(c.parsed.day - meta[0].parsed.day) <= TOLERANCE)
     visible, _visible_reason = _visible_date(tree)
     if visible is not None:
         cands.append(visible)
@@ -723,7 +760,7 @@ def date_from_html(html: str, url: str | None = None) -> DateFinding:
     if url_found.value is not None:
         cands.append(_Cand(_Parsed(_day(url_found.value), url_found.value, True), "url", url or "", 2))
     if not meta and visible is None:
-        fallback = _htmldate_fallback(tree)
+        fallback = _htmldate_fallback(html)
         if fallback is not None:
             cands.append(fallback)
     if not cands:

@@ -4,8 +4,9 @@ one folder when the outlet is unknown): mastheads, taglines, disclaimers, newsle
 Runs in the driver over a round of articles (plus counts kept in the store from earlier runs), so
 the result does not depend on how many workers ran. Two guards keep story sentences safe:
 - the articles must be different articles, not copies (copies are for dedup to find);
-- a full sentence is learned only where it sits at an article's edge (first 2 or last 3 lines) in
-  most of its occurrences — a background paragraph reused mid-story is story text.
+- a full sentence is learned only where it sits at an article's edge (its first line or last two,
+  in an article of at least five lines) in most of its occurrences — a background paragraph
+  reused mid-story is story text.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from newsgraph.stages.dedup import Signature, jaccard
 
 VERSION = "repeats/1"
 REASON = "repeated across outlet"
-HEAD, TAIL = 2, 3
+HEAD, TAIL, MIN_LINES_FOR_EDGE = 1, 2, 5
 
 
 def group_of(article: Article) -> str | None:
@@ -82,7 +83,7 @@ class RepeatLearner:
                 if art.id in count.sample or not self._distinct(art.id, count, sigs):
                     continue
                 count.docs += 1
-                count.edge += int(i < HEAD or i >= n - TAIL)
+                count.edge += int(n >= MIN_LINES_FOR_EDGE and (i < HEAD or i >= n - TAIL))
                 if len(count.sample) < 8:
                     count.sample.append(art.id)
                 touched.add((grp, h))

@@ -76,12 +76,68 @@ def detect_encoding(data: bytes) -> tuple[str, int]:
         # A big file cut mid-character is still UTF-8: tolerate an error in the last 3 bytes.
         if exc.start >= len(data) - 3:
             return "utf-8", 0
+    return _legacy_encoding(data), 0
+
+
+# The Windows code page of each language charset-normalizer can recognise. Its pick among
+# single-byte code pages is unreliable on short texts (French latin-1 read as cp1257 "ą" for "à",
+# Portuguese as cp1250): the letters' *language* is the steadier signal, so when it names a
+# language, the code page written for that language wins if it decodes the bytes cleanly.
+_LANGUAGE_CODEPAGE: dict[str, str] = {
+    **dict.fromkeys(
+        ("Danish", "Dutch", "English", "Finnish", "French", "German", "Indonesian", "Italian",
+         "Norwegian", "Portuguese", "Spanish", "Swedish"), "cp1252"),
+    **dict.fromkeys(
+        ("Croatian", "Czech", "Hungarian", "Polish", "Romanian", "Slovak", "Slovene"), "cp1250"),
+    **dict.fromkeys(("Bulgarian", "Russian", "Serbian", "Ukrainian"), "cp1251"),
+    "Greek": "cp1253", "Turkish": "cp1254", "Hebrew": "cp1255", "Arabic": "cp1256",
+    "Farsi": "cp1256", "Estonian": "cp1257", "Lithuanian": "cp1257",
+}
+
+
+def _single_byte(encoding: str) -> bool:
+    try:
+        return len(bytes(range(256)).decode(encoding, errors="replace")) == 256
+    except LookupError:
+        return False
+
+
+def _legacy_encoding(data: bytes) -> str:
     from charset_normalizer import from_bytes  # lazy: only legacy encodings need it
 
-    best = from_bytes(data[:200_000]).best()
+    sample = data[:200_000]
+    best = from_bytes(sample).best()
     if best is None:
         raise InputError("E104", "no text encoding fits these bytes")
-    return best.encoding, 0
+    preferred = _LANGUAGE_CODEPAGE.get(best.language)
+    if preferred and preferred != best.encoding and _single_byte(best.encoding):
+        try:
+            theirs, ours = str(best), sample.decode(preferred)
+        except UnicodeDecodeError:
+            return best.encoding
+        # The language guess is itself unsteady on a short text (Polish read as "Spanish"):
+        # switch only when the switch shows no more stray symbols than the pick did.
+        if _oddities(ours) <= _oddities(theirs):
+            return preferred
+    return best.encoding
+
+
+# Non-ASCII symbols at home in running text; any other non-letter is a sign of a wrong code page.
+_TYPOGRAPHY = set("\u00a0«»‘’‚“”„–—…•·€£¥¢©®™°±×÷§¶½¼¾¿¡")
+
+
+def _oddities(text: str) -> int:
+    """Stray symbols: non-ASCII non-letters outside common typography, and ¿/¡/°/§ glued to
+    the end of a word (cp1250 'ż' and 'ł' read as cp1252 give 'Za¿ó³æ')."""
+    count = 0
+    prev = " "
+    for ch in text:
+        if ch >= "\x80":
+            cat = unicodedata.category(ch)
+            if cat[0] not in "LM" and (ch not in _TYPOGRAPHY or (ch in "¿¡°§" and prev.isalpha())):
+                count += 1
+        prev = ch
+    return count
 
 
 def normalize_text(text: str) -> str:

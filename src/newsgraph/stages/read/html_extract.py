@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from copy import deepcopy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -133,6 +134,100 @@ def _language(tree: HtmlElement) -> str | None:
 
 
 def _main_text(tree: HtmlElement, url: str | None, meta: dict[str, str | None]) -> tuple[str, str]:
+    title = meta.get("title")
+    text, extractor = _agreed_text(tree, url, title)
+    merged = _merge_split_article(tree, text)
+    if merged is not None:
+        more, more_extractor = _agreed_text(merged, url, title)
+        # accept only a superset: the continuation must add to, not replace, what we had
+        if len(more) > len(text) and _containment(_shingles(text), _shingles(more)) >= 0.9:
+            return more, more_extractor + "+merged"
+    return text, extractor
+
+
+def _agreed_text(tree: HtmlElement, url: str | None, title: str | None) -> tuple[str, str]:
+    """Run trafilatura in three modes and keep the text the modes agree on (see _choose)."""
+    return _choose({mode: _trafilatura_text(tree, url, title, mode) for mode in _MODES})
+
+
+def _merge_split_article(tree: HtmlElement, text: str) -> HtmlElement | None:
+    """A copy of the page with a split article body joined, or None.
+
+    Some sites cut the body into sibling containers of one kind (same tag and class, e.g. around
+    ads); extractors then keep the first chunk only. Joined are chunks that are near cousins in the
+    tree, carry no headline of their own (not a next article), and hold prose comparable in size
+    to the chunk already extracted (not a sidebar or comment widget).
+    """
+    groups: dict[tuple[str, str], list[HtmlElement]] = {}
+    for elem in tree.iter("div", "section", "article"):
+        cls = (elem.get("class") or "").strip()
+        if cls:
+            groups.setdefault((elem.tag, cls), []).append(elem)
+    got = _shingles(text)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        chunks = [m for m in members if not m.xpath(".//h1")]
+        if len(chunks) < 2 or not _near_cousins(chunks):
+            continue
+        prose = [_prose(m) for m in chunks]
+        covered = [_containment(_shingles(" ".join(p)), got) for p in prose]
+        main = max(range(len(chunks)), key=lambda k: covered[k])
+        main_size = sum(map(len, prose[main]))
+        if covered[main] < 0.8:
+            continue
+        extra = [
+            k
+            for k in range(len(chunks))
+            if covered[k] <= 0.2
+            and len(prose[k]) >= 3
+            and sum(map(len, prose[k])) >= 0.5 * main_size
+            and sum(map(len, prose[k])) / len(prose[k]) >= 150  # long paragraphs: prose
+        ]
+        if extra:
+            return _joined(tree, chunks[main], [chunks[k] for k in extra])
+    return None
+
+
+def _near_cousins(elems: list[HtmlElement]) -> bool:
+    """Siblings, or children of siblings (nested containers), and none inside another."""
+    parents = {id(e.getparent()) for e in elems}
+    grands = {id(e.getparent().getparent()) for e in elems if e.getparent() is not None}
+    if len(parents) != 1 and len(grands) != 1:
+        return False
+    return not any(o is not e and e in o.iterancestors() for e in elems for o in elems)
+
+
+def _prose(elem: HtmlElement) -> list[str]:
+    return [t for p in elem.iter("p") if (t := " ".join(p.text_content().split()))]
+
+
+def _joined(tree: HtmlElement, main: HtmlElement, extra: list[HtmlElement]) -> HtmlElement:
+    """Copy of tree where the extra chunks' children are moved into main, in document order."""
+    copy = deepcopy(tree)
+    root = tree.getroottree()
+    target = copy.xpath(root.getpath(main))[0]
+    for chunk in extra:
+        source = copy.xpath(root.getpath(chunk))[0]
+        children = list(source)
+        if chunk.sourceline is not None and main.sourceline is not None and chunk.sourceline < main.sourceline:
+            for child in reversed(children):
+                target.insert(0, child)
+        else:
+            target.extend(children)
+        source.getparent().remove(source)
+    return copy
+
+
+# extractor label -> trafilatura options; the first mode wins ties.
+_MODES: dict[str, dict[str, bool]] = {
+    "trafilatura": {"fast": True},
+    "trafilatura+fallback": {},  # also compares with readability and jusText
+    "trafilatura+precision": {"favor_precision": True},
+}
+
+
+def _trafilatura_text(tree: HtmlElement, url: str | None, title: str | None, mode: str) -> str:
     import trafilatura
 
     doc = trafilatura.bare_extraction(
@@ -141,14 +236,56 @@ def _main_text(tree: HtmlElement, url: str | None, meta: dict[str, str | None]) 
         include_comments=False,  # reader comments are not the article
         include_links=True,  # kept to measure link density, stripped before rendering
         include_tables=True,
-        fast=True,
         with_metadata=False,
+        **_MODES[mode],
     )
     body = getattr(doc, "body", None)
     if body is None:
-        return "", "none"
-    _clean_body(body, meta.get("title"))
-    return _render(body), "trafilatura"
+        return ""
+    _clean_body(body, title)
+    return _render(body)
+
+
+def _choose(texts: dict[str, str]) -> tuple[str, str]:
+    """Pick by agreement: each mode fails on some pages (wrong container, a boilerplate dump),
+    rarely the same way. Take the text most similar to the others (the medoid); then prefer the
+    precision mode's text when it is that text minus some blocks, i.e. it only dropped boilerplate
+    and kept at least half."""
+    shingles = {mode: _shingles(text) for mode, text in texts.items()}
+    modes = list(texts)
+
+    def agreement(mode: str) -> float:
+        return sum(_dice(shingles[mode], shingles[other]) for other in modes if other != mode)
+
+    best = max(modes, key=agreement)  # max() keeps the first of equals
+    precise = "trafilatura+precision"
+    if best != precise and texts[precise]:
+        kept = _containment(shingles[precise], shingles[best])
+        if kept >= 0.95 and _containment(shingles[best], shingles[precise]) >= 0.5:
+            best = precise
+    return texts[best], best
+
+
+def _shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    tokens = _WORD.findall(text)
+    if len(tokens) < n:
+        return Counter([tuple(tokens)]) if tokens else Counter()
+    return Counter(tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+
+
+def _overlap(a: Counter[tuple[str, ...]], b: Counter[tuple[str, ...]]) -> int:
+    return sum(min(a[s], b[s]) for s in a.keys() & b.keys())
+
+
+def _dice(a: Counter[tuple[str, ...]], b: Counter[tuple[str, ...]]) -> float:
+    total = sum(a.values()) + sum(b.values())
+    return 2 * _overlap(a, b) / total if total else 1.0
+
+
+def _containment(a: Counter[tuple[str, ...]], b: Counter[tuple[str, ...]]) -> float:
+    """Share of a's shingles that b also has."""
+    total = sum(a.values())
+    return _overlap(a, b) / total if total else 0.0
 
 
 def _clean_body(body: _Element, title: str | None) -> None:
