@@ -605,27 +605,25 @@ def _visible_lines(body: etree._Element) -> tuple[list[str], list[int]]:
         if text:
             lines.append(text)
 
-    def walk(el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if tag.lower() in _SKIP_TAGS or not tag:
-            if el.tail:
+    # iterative walk: no recursion limit on deeply nested pages
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if event == "start":
+            if not tag or tag in _SKIP_TAGS:
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCK_TAGS:
+                flush()
+            if tag == "h1":
+                h1_at.append(len(lines))
+            if el.text:
+                buf.append(el.text)
+        else:
+            if tag in _BLOCK_TAGS:
+                flush()
+            if el.tail and el is not body:
                 buf.append(el.tail)
-            return
-        block = tag.lower() in _BLOCK_TAGS
-        if block:
-            flush()
-        if tag.lower() == "h1":
-            h1_at.append(len(lines))
-        if el.text:
-            buf.append(el.text)
-        for child in el:
-            walk(child)
-        if block:
-            flush()
-        if el.tail:
-            buf.append(el.tail)
-
-    walk(body)
     flush()
     return lines, h1_at
 

@@ -1,0 +1,586 @@
+"""Duplicate-detection eval: synthetic reposts of real news (ECB+) through the real ingest pipeline.
+
+Data: ../shared/eval/stories/ecbplus.jsonl (982 documents, 43 topics, CC BY 3.0, Cybulska & Vossen
+2014; override the folder with NEWSGRAPH_EVAL_DATA). Every document is ingested once (the "base"
+store, in ECB+ order); then, per edit type, a copy of that store ingests one repost of each
+document (a second, incremental run: reposts are linked through the store, as users get it).
+
+Positives (seeded, deterministic): reposts with realistic edits of documents with >= 8 lines and
+>= 150 words (shorter texts are exact-only by design and are scored separately as short_*):
+  headline      a different headline            boilerplate   "Advertisement", newsletter, share
+  append_para   3 lines of another same-topic   prepend_para  the same, after the headline
+                document appended
+  remove_para   a middle block (~20%) removed   format        whitespace, punctuation, case
+  typos         two typos                       truncate70    the first ~70% of the words
+  combined      headline + boilerplate + a typo
+Negatives: the documents themselves, pairwise. ECB+ holds real wire copies (the same agency story
+at two outlets, shingle Jaccard up to 0.98), so natural pairs are labelled from their exact
+(not MinHash) 5-word-shingle overlap: copy (Jaccard >= 0.7 or containment >= 0.9: a duplicate),
+different (containment < 0.5: must not be linked; "same event" = same subtopic, the hard case),
+grey (in between: reported, not scored).
+
+A predicted pair is (article, duplicate_of). It is right when both are in one gold group
+(a document, its reposts and its natural copies), wrong when the two are "different", unscored
+when only a grey pair joins them. Recall counts reposts (and natural copies) linked to their group;
+"first" checks that duplicate_of is the group's first-seen article.
+
+Threshold principle: the sweep runs the Deduplicator directly on the pipeline's own signatures; on
+the dev topics (1-22) take the most conservative setting (highest Jaccard threshold, then highest
+containment) whose dev F1 is within 0.005 of the best dev F1; then confirm on test (23-45).
+
+    .venv/bin/python eval/dedup.py [--jobs 2] [--json out.json] [--check eval/baseline.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import random
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+try:
+    import newsgraph  # noqa: F401
+except ModuleNotFoundError:  # running from a checkout without `pip install -e .`
+    sys.path.insert(0, str(HERE.parent / "src"))
+
+from newsgraph import api  # noqa: E402
+from newsgraph.config import Settings, load_settings  # noqa: E402
+from newsgraph.records import Article  # noqa: E402
+from newsgraph.stages.dedup import Candidate, Deduplicator, signature  # noqa: E402
+from newsgraph.store import Store  # noqa: E402
+
+SEED = 20240405
+DEV_TOPICS = range(1, 23)
+NEAR_EDITS = ("headline", "append_para", "prepend_para", "remove_para", "boilerplate",
+              "format", "typos", "truncate70", "combined")
+SHORT_EDITS = ("short_format", "short_typos")
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
+CONTAINMENTS = (0.8, 0.85, 0.9, 0.95)
+_WORD = re.compile(r"\w+")
+
+
+def data_dir() -> Path:
+    env = os.environ.get("NEWSGRAPH_EVAL_DATA")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "eval"
+
+
+@dataclass
+class Doc:
+    key: str  # file stem: "<index>_<doc_id>"; reposts "<edit>/<index>_<doc_id>"
+    doc_id: str
+    topic: int
+    subtopic: str
+    text: str
+
+    @property
+    def lines(self) -> list[str]:
+        return [ln for ln in self.text.split("\n") if ln.strip()]
+
+    @property
+    def eligible(self) -> bool:
+        return len(self.lines) >= 8 and len(_WORD.findall(self.text)) >= 150
+
+
+def load_docs() -> list[Doc]:
+    path = data_dir() / "stories" / "ecbplus.jsonl"
+    docs = []
+    with path.open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            d = json.loads(line)
+            docs.append(Doc(f"{i:04d}_{d['doc_id']}", d["doc_id"], d["topic"], d["subtopic"],
+                            d["text"]))
+    return docs
+
+
+# ---- edits ----------------------------------------------------------------------------------
+BOILER = [
+    "Advertisement",
+    "Share this article: Facebook Twitter Email",
+    "Sign up for our daily newsletter to get the top stories delivered to your inbox.",
+    "Related: More news from our correspondents",
+    "© 2014 Example Media Group. All rights reserved.",
+]
+HEADLINES = ["BREAKING: {x}", "{x}: what we know so far", "UPDATE - {x}", "{x} (video)",
+             "Report: {x}", "{x}, officials say"]
+
+
+def _new_headline(doc: Doc, rng: random.Random) -> str:
+    words = _WORD.findall(doc.lines[1] if len(doc.lines) > 1 else doc.lines[0])[:7]
+    return rng.choice(HEADLINES).format(x=" ".join(words).capitalize())
+
+
+def _typo(line: str, rng: random.Random) -> str:
+    words = [m for m in re.finditer(r"[A-Za-z]{5,}", line)]
+    if not words:
+        return line
+    m = rng.choice(words)
+    w = m.group()
+    i = rng.randrange(1, len(w) - 2)
+    w = w[:i] + w[i + 1] + w[i] + w[i + 2:]
+    return line[:m.start()] + w + line[m.end():]
+
+
+def _typos(lines: list[str], rng: random.Random, n: int) -> list[str]:
+    lines = list(lines)
+    for _ in range(n):
+        i = rng.randrange(1, len(lines)) if len(lines) > 1 else 0
+        lines[i] = _typo(lines[i], rng)
+    return lines
+
+
+def _format(lines: list[str], rng: random.Random) -> str:
+    out = []
+    for i, ln in enumerate(lines):
+        ln = ln.replace('"', rng.choice(['"', "“"])).replace(" ,", ",")
+        if i == 0:
+            ln = ln.upper()
+        elif rng.random() < 0.3:
+            ln = ln.replace(", ", " , ").replace(". ", ".  ")
+        elif rng.random() < 0.2:
+            ln = ln.rstrip(".!?") + " "
+        out.append(ln)
+    return "\n\n".join(out) + "\n"
+
+
+def _donor_lines(doc: Doc, donors: list[Doc], rng: random.Random) -> list[str]:
+    pool = [d for d in donors if d.topic == doc.topic and d.doc_id != doc.doc_id] or donors
+    donor = rng.choice(pool)
+    start = rng.randrange(1, len(donor.lines) - 3)
+    return donor.lines[start:start + 3]
+
+
+def make_repost(doc: Doc, edit: str, donors: list[Doc], rng: random.Random) -> str:
+    lines = doc.lines
+    if edit == "headline":
+        return "\n".join([_new_headline(doc, rng), *lines[1:]])
+    if edit == "append_para":
+        return "\n".join([*lines, *_donor_lines(doc, donors, rng)])
+    if edit == "prepend_para":
+        return "\n".join([lines[0], *_donor_lines(doc, donors, rng), *lines[1:]])
+    if edit == "remove_para":
+        k = max(1, round(0.2 * (len(lines) - 1)))
+        start = rng.randrange(2, max(3, len(lines) - k))
+        return "\n".join(lines[:start] + lines[start + k:])
+    if edit == "boilerplate":
+        out = [lines[0], BOILER[1], *lines[1:4], BOILER[0], *lines[4:], BOILER[2], BOILER[3],
+               BOILER[4]]
+        return "\n".join(out)
+    if edit in ("format", "short_format"):
+        return _format(lines, rng)
+    if edit in ("typos", "short_typos"):
+        return "\n".join(_typos(lines, rng, 2))
+    if edit == "truncate70":
+        total = len(_WORD.findall(doc.text))
+        out, seen = [], 0
+        for ln in lines:
+            if seen >= 0.7 * total:
+                break
+            out.append(ln)
+            seen += len(_WORD.findall(ln))
+        return "\n".join(out)
+    if edit == "combined":
+        body = _typos(lines[1:], rng, 1)
+        return "\n".join([_new_headline(doc, rng), BOILER[1], *body[:3], BOILER[0], *body[3:],
+                          BOILER[2]])
+    raise ValueError(edit)
+
+
+def build_reposts(docs: list[Doc]) -> dict[str, list[tuple[Doc, Doc]]]:
+    """edit -> [(repost, original)], deterministic (one seeded stream per edit)."""
+    donors = [d for d in docs if d.eligible]
+    out: dict[str, list[tuple[Doc, Doc]]] = {}
+    for n, edit in enumerate(NEAR_EDITS + SHORT_EDITS):
+        rng = random.Random(SEED + n)
+        pool = [d for d in docs if d.eligible == (edit in NEAR_EDITS)]
+        reposts = []
+        for d in pool:
+            text = make_repost(d, edit, donors, rng)
+            assert text != d.text, (edit, d.doc_id)
+            reposts.append((Doc(f"{edit}/{d.key}", d.doc_id, d.topic, d.subtopic, text), d))
+        out[edit] = reposts
+    return out
+
+
+# ---- natural pairs --------------------------------------------------------------------------
+def shingles(text: str, k: int = 5) -> set[str]:
+    w = [t.lower() for t in _WORD.findall(text)]
+    return {" ".join(w[i:i + k]) for i in range(max(1, len(w) - k + 1))}
+
+
+def natural_pairs(docs: list[Doc]) -> dict[tuple[str, str], str]:
+    """(key, key) sorted -> "copy" | "grey" for same-topic pairs that overlap; others are
+    "different". Exact shingle sets, not MinHash."""
+    sh = {d.key: shingles(d.text) for d in docs}
+    by_topic: dict[int, list[Doc]] = defaultdict(list)
+    for d in docs:
+        by_topic[d.topic].append(d)
+    labels = {}
+    for group in by_topic.values():
+        for a, b in itertools.combinations(group, 2):
+            sa, sb = sh[a.key], sh[b.key]
+            inter = len(sa & sb)
+            if not inter:
+                continue
+            jac = inter / len(sa | sb)
+            con = inter / min(len(sa), len(sb))
+            if jac >= 0.7 or con >= 0.9:
+                labels[(a.key, b.key)] = "copy"
+            elif con >= 0.5:
+                labels[(a.key, b.key)] = "grey"
+    return labels
+
+
+class Groups:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+# ---- runs -----------------------------------------------------------------------------------
+def _write(folder: Path, docs: list[Doc]) -> None:
+    for d in docs:
+        path = folder / f"{d.key}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(d.text, encoding="utf-8")
+
+
+def _read_store(db: Path, root: Path) -> dict[str, Article]:
+    out = {}
+    with Store(db, readonly=True) as store:
+        for art in store.iter_articles():
+            out[Path(art.source_path).relative_to(root).with_suffix("").as_posix()] = art
+    return out
+
+
+def run_pipeline(docs: list[Doc], reposts: dict[str, list[tuple[Doc, Doc]]], jobs: int,
+                 settings: Settings, tmp: Path) -> dict[str, dict[str, Article]]:
+    """"base" -> key -> stored article; edit -> key -> stored article (that run's articles)."""
+    _write(tmp, docs)
+    base = tmp / "base.db"
+    api.ingest([str(tmp / d.key) + ".txt" for d in docs], db=base, jobs=jobs, settings=settings)
+    results = {"base": _read_store(base, tmp)}
+    for edit, pairs in reposts.items():
+        _write(tmp, [r for r, _ in pairs])
+        db = tmp / f"{edit}.db"
+        shutil.copy(base, db)
+        api.ingest([str(tmp / edit)], db=db, jobs=jobs, settings=settings)
+        arts = _read_store(db, tmp)
+        results[edit] = {k: a for k, a in arts.items() if k.startswith(edit + "/")}
+    return results
+
+
+# ---- scoring --------------------------------------------------------------------------------
+@dataclass
+class Gold:
+    docs: dict[str, Doc]  # every key (originals and reposts)
+    groups: Groups
+    labels: dict[tuple[str, str], str]
+    grey: Groups  # groups joined by copy *or* grey pairs: links inside are not wrong
+
+    def judge(self, a: str, b: str) -> str:
+        if self.groups.find(a) == self.groups.find(b):
+            return "right"
+        if self.grey.find(a) == self.grey.find(b):
+            return "unscored"
+        return "wrong"
+
+
+def make_gold(docs: list[Doc], reposts: dict[str, list[tuple[Doc, Doc]]],
+              labels: dict[tuple[str, str], str]) -> Gold:
+    groups, grey = Groups(), Groups()
+    all_docs = {d.key: d for d in docs}
+    for (a, b), label in labels.items():
+        grey.union(a, b)
+        if label == "copy":
+            groups.union(a, b)
+    for pairs in reposts.values():
+        for r, d in pairs:
+            all_docs[r.key] = r
+            groups.union(r.key, d.key)
+            grey.union(r.key, d.key)
+    return Gold(all_docs, groups, labels, grey)
+
+
+def _split(doc: Doc) -> str:
+    return "dev" if doc.topic in DEV_TOPICS else "test"
+
+
+def score(links: dict[str, dict[str, str | None]], gold: Gold, order: dict[str, int],
+          keys_of: dict[str, str]) -> dict[str, Any]:
+    """links: run -> key -> duplicate_of key (None: not a duplicate). keys_of: article id -> key.
+    Returns per split (dev/test/all): rows per edit and totals."""
+    out: dict[str, Any] = {}
+    for split in ("dev", "test", "all"):
+        def in_split(key: str, split: str = split) -> bool:
+            return split == "all" or _split(gold.docs[key]) == split
+
+        rows: dict[str, dict[str, Any]] = {}
+        tot = defaultdict(int)
+        for run, run_links in links.items():
+            row = defaultdict(int)
+            for key, target in run_links.items():
+                if not in_split(key):
+                    continue
+                is_repost = run != "base"
+                if is_repost:
+                    row["n"] += 1
+                if target is None:
+                    continue
+                verdict = gold.judge(key, target)
+                row[verdict] += 1
+                if verdict == "right":
+                    members = [k for k in order if gold.groups.find(k) == gold.groups.find(key)]
+                    first = min(members, key=order.__getitem__)
+                    row["first"] += int(target == first)
+                if verdict == "wrong":
+                    a, b = gold.docs[key], gold.docs[target]
+                    kind = ("same_event" if a.subtopic == b.subtopic
+                            else "same_topic" if a.topic == b.topic else "other")
+                    row[f"wrong_{kind}"] += 1
+            tp, fp = row["right"], row["wrong"]
+            if run == "base":  # natural copies: recall over documents with an earlier copy
+                row["n"] = sum(
+                    1 for k in order
+                    if in_split(k) and "/" not in k and any(
+                        gold.groups.find(o) == gold.groups.find(k) and order[o] < order[k]
+                        for o in order if "/" not in o and o != k)
+                )
+            row["recall"] = round(tp / row["n"], 4) if row["n"] else None
+            row["precision"] = round(tp / (tp + fp), 4) if tp + fp else None
+            rows[run] = dict(row)
+            if not run.startswith("short"):
+                for k in ("n", "right", "wrong", "unscored", "first", "wrong_same_event",
+                          "wrong_same_topic", "wrong_other"):
+                    tot[k] += row.get(k, 0)
+        p = tot["right"] / (tot["right"] + tot["wrong"]) if tot["right"] + tot["wrong"] else 0.0
+        r = tot["right"] / tot["n"] if tot["n"] else 0.0
+        total = dict(tot)
+        total.update(precision=round(p, 4), recall=round(r, 4),
+                     f1=round(2 * p * r / (p + r), 4) if p + r else 0.0)
+        out[split] = {"rows": rows, "total": total}
+    return out
+
+
+def natural_counts(gold: Gold, docs: list[Doc], links: dict[str, str | None]) -> dict[str, Any]:
+    """Pairs of original documents: how many of each kind ended up in one predicted group."""
+    root = {d.key: (links.get(d.key) or d.key) for d in docs}
+    counts: dict[str, dict[str, int]] = {}
+    for split in ("dev", "test", "all"):
+        c = defaultdict(int)
+        by_topic: dict[int, list[Doc]] = defaultdict(list)
+        for d in docs:
+            if split == "all" or _split(d) == split:
+                by_topic[d.topic].append(d)
+        for group in by_topic.values():
+            for a, b in itertools.combinations(group, 2):
+                label = gold.labels.get((a.key, b.key), "different")
+                kind = "same_event" if a.subtopic == b.subtopic else "same_topic"
+                name = f"{kind}_{label}"
+                c[f"{name}_pairs"] += 1
+                c[f"{name}_linked"] += int(root[a.key] == root[b.key])
+        counts[split] = dict(c)
+    return counts
+
+
+# ---- sweep (Deduplicator directly, on the pipeline's cleaned texts) --------------------------
+def sweep(results: dict[str, dict[str, Article]], gold: Gold, order: dict[str, int],
+          settings: Settings) -> list[dict[str, Any]]:
+    sigs = {}
+    for arts in results.values():
+        for key, art in arts.items():
+            sigs[key] = signature(art.text, settings)
+    base_keys = sorted(results["base"], key=order.__getitem__)
+    out = []
+    for thr, con in itertools.product(THRESHOLDS, CONTAINMENTS):
+        s = settings.merged(dedup_threshold=thr, dedup_containment=con)
+        links = _dedup_runs(results, base_keys, sigs, order, s)
+        sc = score(links, gold, order, {})
+        out.append({"threshold": thr, "containment": con,
+                    **{split: sc[split]["total"] for split in ("dev", "test")}})
+    return out
+
+
+def _dedup_runs(results: dict[str, dict[str, Article]], base_keys: list[str],
+                sigs: dict[str, Any], order: dict[str, int],
+                s: Settings) -> dict[str, dict[str, str | None]]:
+    base = Deduplicator(s, lambda h: None, lambda keys: [])
+    base_links = {}
+    for key in base_keys:
+        art = Article(id=key, source_path=key, raw_text="")
+        base.check(art, sigs[key])
+        base_links[key] = art.duplicate_of
+    stored_exact = dict(base._exact)
+    stored_bands: dict[int, list[Candidate]] = {}
+    for key, cands in base._bands.items():
+        stored_bands[key] = [Candidate(c.article_id, c.n_shingles, c.minhash, c.root,
+                                       order[c.article_id]) for c in cands]
+
+    def lookup_bands(keys: list[int]) -> list[Candidate]:
+        found = {c.article_id: c for k in keys for c in stored_bands.get(k, ())}
+        return sorted(found.values(), key=lambda c: c.order)
+
+    links = {"base": base_links}
+    for run, arts in results.items():
+        if run == "base":
+            continue
+        d = Deduplicator(s, stored_exact.get, lookup_bands)
+        run_links = {}
+        for key in sorted(arts, key=order.__getitem__):
+            art = Article(id=key, source_path=key, raw_text="")
+            d.check(art, sigs[key])
+            run_links[key] = art.duplicate_of
+        links[run] = run_links
+    return links
+
+
+def choose(sweep_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    best = max(r["dev"]["f1"] for r in sweep_rows)
+    ok = [r for r in sweep_rows if r["dev"]["f1"] >= best - 0.005]
+    return max(ok, key=lambda r: (r["threshold"], r["containment"]))
+
+
+# ---- main -----------------------------------------------------------------------------------
+def check(figures: dict[str, Any], baseline: Path) -> int:
+    if not baseline.exists():
+        print(f"no baseline file {baseline}; not checking")
+        return 0
+    floors = json.loads(baseline.read_text(encoding="utf-8")).get("dedup")
+    if not floors:
+        print(f'no "dedup" key in {baseline}; not checking')
+        return 0
+    total = figures["pipeline"]["all"]["total"]
+    nat = figures["natural"]["all"]
+    failures = []
+    for name, value in (("recall", total["recall"]), ("precision", total["precision"]),
+                        ("f1", total["f1"])):
+        floor = floors.get(f"{name}_min")
+        if floor is not None and value < floor:
+            failures.append(f"{name} {value:.4f} < {floor}")
+    cap = floors.get("same_event_fp_max")
+    if cap is not None and nat.get("same_event_different_linked", 0) > cap:
+        failures.append(f"same-event false links {nat['same_event_different_linked']} > {cap}")
+    for msg in failures:
+        print("FAIL", msg)
+    if not failures:
+        print(f"check passed against {baseline}")
+    return 1 if failures else 0
+
+
+def _fmt(v: Any) -> str:
+    return "-" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
+def print_report(fig: dict[str, Any]) -> None:
+    sc = fig["pipeline"]
+    print(f"\nPipeline (newsgraph.api.ingest), settings: {fig['settings']}")
+    head = ("run", "split", "n", "linked right", "first-seen", "wrong", "unscored", "recall",
+            "precision")
+    print(" | ".join(head))
+    for run in ("base", *NEAR_EDITS, *SHORT_EDITS):
+        for split in ("dev", "test"):
+            r = sc[split]["rows"].get(run, {})
+            print(" | ".join(_fmt(x) for x in (
+                run, split, r.get("n", 0), r.get("right", 0), r.get("first", 0),
+                r.get("wrong", 0), r.get("unscored", 0), r.get("recall"), r.get("precision"))))
+    for split in ("dev", "test", "all"):
+        t = sc[split]["total"]
+        print(f"TOTAL {split}: P {t['precision']:.4f}  R {t['recall']:.4f}  F1 {t['f1']:.4f}  "
+              f"(n {t['n']}, right {t['right']}, wrong {t['wrong']}, unscored "
+              f"{t.get('unscored', 0)}; short_* not in totals)")
+    print("\nNatural pairs of ECB+ documents (exact shingle overlap labels), linked / pairs:")
+    for split in ("dev", "test", "all"):
+        n = fig["natural"][split]
+        parts = []
+        for kind in ("same_event", "same_topic"):
+            for label in ("copy", "grey", "different"):
+                p = n.get(f"{kind}_{label}_pairs", 0)
+                if p:
+                    parts.append(f"{kind}/{label} {n.get(f'{kind}_{label}_linked', 0)}/{p}")
+        print(f"  {split}: " + ", ".join(parts))
+    print("\nSweep (Deduplicator on the pipeline's signatures; dev = topics 1-22, test = 23-45):")
+    print("threshold | containment | dev P | dev R | dev F1 | test P | test R | test F1")
+    for r in fig["sweep"]:
+        mark = "  <- chosen on dev" if (r["threshold"], r["containment"]) == (
+            fig["chosen"]["threshold"], fig["chosen"]["containment"]) else ""
+        print(f"{r['threshold']:.2f} | {r['containment']:.2f} | {r['dev']['precision']:.4f} | "
+              f"{r['dev']['recall']:.4f} | {r['dev']['f1']:.4f} | {r['test']['precision']:.4f} | "
+              f"{r['test']['recall']:.4f} | {r['test']['f1']:.4f}{mark}")
+    print(f"sweep at the pipeline's settings reproduces the pipeline: {fig['sweep_matches']}")
+    print(f"time {fig['seconds']:.1f}s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--check", type=Path)
+    ap.add_argument("--keep", type=Path, help="keep the generated corpus and stores here")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    settings = load_settings(None)
+    docs = load_docs()
+    reposts = build_reposts(docs)
+    labels = natural_pairs(docs)
+    gold = make_gold(docs, reposts, labels)
+    order = {d.key: i for i, d in enumerate(docs)}
+    for pairs in reposts.values():
+        for r, _ in pairs:
+            order[r.key] = len(order)
+    tmp = Path(tempfile.mkdtemp(prefix="dedup-eval-"))
+    try:
+        results = run_pipeline(docs, reposts, args.jobs, settings, tmp)
+        if args.keep:
+            shutil.copytree(tmp, args.keep, dirs_exist_ok=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    key_of = {a.id: k for arts in results.values() for k, a in arts.items()}
+    links = {run: {k: (key_of[a.duplicate_of] if a.duplicate_of else None)
+                   for k, a in arts.items()} for run, arts in results.items()}
+    fig: dict[str, Any] = {
+        "settings": {k: getattr(settings, k) for k in (
+            "dedup_threshold", "dedup_containment", "dedup_shingle", "dedup_perms",
+            "dedup_bands")},
+        "counts": {"documents": len(docs), "eligible": sum(d.eligible for d in docs),
+                   **{e: len(p) for e, p in reposts.items()},
+                   "natural_labels": {lab: sum(v == lab for v in labels.values())
+                                      for lab in ("copy", "grey")}},
+        "pipeline": score(links, gold, order, key_of),
+        "natural": natural_counts(gold, docs, links["base"]),
+    }
+    fig["sweep"] = sweep(results, gold, order, settings)
+    fig["chosen"] = choose(fig["sweep"])
+    here = next(r for r in fig["sweep"] if (r["threshold"], r["containment"]) == (
+        settings.dedup_threshold, settings.dedup_containment))
+    fig["sweep_matches"] = here["test"] == fig["pipeline"]["test"]["total"] and \
+        here["dev"] == fig["pipeline"]["dev"]["total"]
+    fig["seconds"] = round(time.perf_counter() - t0, 1)
+    print_report(fig)
+    if args.json:
+        args.json.write_text(json.dumps(fig, indent=2, sort_keys=True), encoding="utf-8")
+    return check(fig, args.check) if args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
