@@ -126,15 +126,16 @@ def _typo(line: str, rng: random.Random) -> str:
         return line
     m = rng.choice(words)
     w = m.group()
-    i = rng.randrange(1, len(w) - 2)
+    spots = [i for i in range(1, len(w) - 2) if w[i] != w[i + 1]] or [0]
+    i = rng.choice(spots)
     w = w[:i] + w[i + 1] + w[i] + w[i + 2:]
     return line[:m.start()] + w + line[m.end():]
 
 
 def _typos(lines: list[str], rng: random.Random, n: int) -> list[str]:
     lines = list(lines)
-    for _ in range(n):
-        i = rng.randrange(1, len(lines)) if len(lines) > 1 else 0
+    spots = [i for i, ln in enumerate(lines) if i and re.search(r"[A-Za-z]{5,}", ln)] or [0]
+    for i in rng.sample(spots, min(n, len(spots))):
         lines[i] = _typo(lines[i], rng)
     return lines
 
@@ -327,15 +328,18 @@ def _split(doc: Doc) -> str:
     return "dev" if doc.topic in DEV_TOPICS else "test"
 
 
-def score(links: dict[str, dict[str, str | None]], gold: Gold, order: dict[str, int],
-          keys_of: dict[str, str]) -> dict[str, Any]:
-    """links: run -> key -> duplicate_of key (None: not a duplicate). keys_of: article id -> key.
+def score(links: dict[str, dict[str, str | None]], gold: Gold,
+          order: dict[str, int]) -> dict[str, Any]:
+    """links: run -> key -> duplicate_of key (None: not a duplicate).
     Returns per split (dev/test/all): rows per edit and totals."""
     out: dict[str, Any] = {}
     for split in ("dev", "test", "all"):
         def in_split(key: str, split: str = split) -> bool:
             return split == "all" or _split(gold.docs[key]) == split
 
+        first_base: dict[str, str] = {}
+        for k in sorted((k for k in order if "/" not in k), key=order.__getitem__):
+            first_base.setdefault(gold.groups.find(k), k)
         rows: dict[str, dict[str, Any]] = {}
         tot = defaultdict(int)
         for run, run_links in links.items():
@@ -351,9 +355,7 @@ def score(links: dict[str, dict[str, str | None]], gold: Gold, order: dict[str, 
                 verdict = gold.judge(key, target)
                 row[verdict] += 1
                 if verdict == "right":
-                    members = [k for k in order if gold.groups.find(k) == gold.groups.find(key)]
-                    first = min(members, key=order.__getitem__)
-                    row["first"] += int(target == first)
+                    row["first"] += int(target == first_base[gold.groups.find(key)])
                 if verdict == "wrong":
                     a, b = gold.docs[key], gold.docs[target]
                     kind = ("same_event" if a.subtopic == b.subtopic
@@ -361,12 +363,8 @@ def score(links: dict[str, dict[str, str | None]], gold: Gold, order: dict[str, 
                     row[f"wrong_{kind}"] += 1
             tp, fp = row["right"], row["wrong"]
             if run == "base":  # natural copies: recall over documents with an earlier copy
-                row["n"] = sum(
-                    1 for k in order
-                    if in_split(k) and "/" not in k and any(
-                        gold.groups.find(o) == gold.groups.find(k) and order[o] < order[k]
-                        for o in order if "/" not in o and o != k)
-                )
+                row["n"] = sum(1 for k in run_links
+                               if in_split(k) and first_base[gold.groups.find(k)] != k)
             row["recall"] = round(tp / row["n"], 4) if row["n"] else None
             row["precision"] = round(tp / (tp + fp), 4) if tp + fp else None
             rows[run] = dict(row)
@@ -416,7 +414,7 @@ def sweep(results: dict[str, dict[str, Article]], gold: Gold, order: dict[str, i
     for thr, con in itertools.product(THRESHOLDS, CONTAINMENTS):
         s = settings.merged(dedup_threshold=thr, dedup_containment=con)
         links = _dedup_runs(results, base_keys, sigs, order, s)
-        sc = score(links, gold, order, {})
+        sc = score(links, gold, order)
         out.append({"threshold": thr, "containment": con,
                     **{split: sc[split]["total"] for split in ("dev", "test")}})
     return out
@@ -566,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
                    **{e: len(p) for e, p in reposts.items()},
                    "natural_labels": {lab: sum(v == lab for v in labels.values())
                                       for lab in ("copy", "grey")}},
-        "pipeline": score(links, gold, order, key_of),
+        "pipeline": score(links, gold, order),
         "natural": natural_counts(gold, docs, links["base"]),
     }
     fig["sweep"] = sweep(results, gold, order, settings)

@@ -59,7 +59,9 @@ def page_counts(gold: str, pred: str) -> tuple[float, float, float]:
     return tp / total, fp / total, fn / total
 
 
-def score(gold: dict[str, str], pred: dict[str, str], ids: Iterable[str] | None = None) -> dict[str, float]:
+def score(
+    gold: dict[str, str], pred: dict[str, str], ids: Iterable[str] | None = None
+) -> dict[str, float]:
     ids = list(gold) if ids is None else list(ids)
     precisions: list[float] = []
     recalls: list[float] = []
@@ -100,29 +102,42 @@ def read_html(base: Path, page_id: str) -> str:
         return f.read().decode("utf-8", errors="replace")
 
 
-def _newsgraph_fn() -> tuple[Callable[[str, str | None], str], str]:
-    """The pipeline's article text if ``newsgraph.api.extract_article`` exists, else the reader's."""
+def _reader_text(html: str, url: str | None) -> str:
+    from newsgraph.stages.read.html_extract import extract_html
+
+    return extract_html(html, url=url).text
+
+
+def _pipeline_available() -> bool:
     try:
-        from newsgraph.api import extract_article  # type: ignore[attr-defined]
+        from newsgraph.api import extract_article  # noqa: F401
     except ImportError:
-        from newsgraph.stages.read.html_extract import extract_html
-
-        return (lambda html, url: extract_html(html, url=url).text), "html_extract.extract_html (api.extract_article not available)"
-    return (lambda html, url: extract_article(html=html, url=url).text or ""), "api.extract_article"
+        return False
+    return True
 
 
-def _run_page(job: tuple[str, str, str]) -> tuple[str, str, str]:
-    system, base, page_id = job
-    base_path = Path(base)
-    html = read_html(base_path, page_id)
-    url = load_gold_cached(base_path)[page_id]["url"]
-    if system == "trafilatura":
-        import trafilatura
+def _pipeline_text(html: str, url: str | None) -> str:
+    """The article text the pipeline stores (reader + cleaning); "" when it rejects the page."""
+    from newsgraph.api import extract_article
 
-        return system, page_id, trafilatura.extract(html, url=url) or ""
-    fn, _ = _newsgraph_fn()
-    return system, page_id, fn(html, url)
+    try:
+        return extract_article(html=html, url=url).text or ""
+    except Exception as err:  # a rejected page (coded InputError) scores as an empty prediction
+        print(f"  pipeline rejected {url}: {type(err).__name__}: {err}", file=sys.stderr)
+        return ""
 
+
+def _plain_trafilatura(html: str, url: str | None) -> str:
+    import trafilatura
+
+    return trafilatura.extract(html, url=url) or ""
+
+
+SYSTEMS: dict[str, Callable[[str, str | None], str]] = {
+    "trafilatura": _plain_trafilatura,
+    "newsgraph": _pipeline_text,
+    "reader": _reader_text,  # html_extract alone, before the cleaning stage
+}
 
 _GOLD_CACHE: dict[str, dict[str, dict[str, str]]] = {}
 
@@ -134,17 +149,28 @@ def load_gold_cached(base: Path) -> dict[str, dict[str, str]]:
     return _GOLD_CACHE[key]
 
 
-def run_systems(base: Path, ids: list[str], systems: list[str], workers: int) -> dict[str, dict[str, str]]:
-    jobs = [(s, str(base), i) for s in systems for i in ids]
-    out: dict[str, dict[str, str]] = {s: {} for s in systems}
+def _run_page(job: tuple[str, str, str, str]) -> tuple[str, str, str]:
+    label, system, base, page_id = job
+    html = read_html(Path(base), page_id)
+    url = load_gold_cached(Path(base))[page_id]["url"]
+    return label, page_id, SYSTEMS[system](html, url)
+
+
+def run_systems(
+    base: Path, ids: list[str], systems: dict[str, str], workers: int
+) -> dict[str, dict[str, str]]:
+    """Texts per page for each label in ``systems`` (label -> key of SYSTEMS)."""
+    jobs = [(label, system, str(base), i) for label, system in systems.items() for i in ids]
+    out: dict[str, dict[str, str]] = {label: {} for label in systems}
     if workers <= 1:
-        results = map(_run_page, jobs)
-        for system, page_id, text in results:
-            out[system][page_id] = text
-        return out
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for system, page_id, text in pool.map(_run_page, jobs, chunksize=4):
-            out[system][page_id] = text
+        results: Iterable[tuple[str, str, str]] = map(_run_page, jobs)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(_run_page, jobs, chunksize=4)
+    for label, page_id, text in results:
+        out[label][page_id] = text
+    if workers > 1:
+        pool.shutdown()
     return out
 
 
@@ -161,7 +187,8 @@ def self_check(base: Path, gold: dict[str, str]) -> bool:
     got = score(gold, ref)
     ok = all(abs(round(got[m], 4) - SELF_CHECK[m]) < 1e-9 for m in METRICS)
     figures = "  ".join(f"{m} {got[m]:.4f}" for m in METRICS)
-    print(f"scorer self-check on reference trafilatura 2.0.0: {figures}  -> {'OK' if ok else 'MISMATCH'}")
+    verdict = "OK" if ok else "MISMATCH"
+    print(f"scorer self-check on reference trafilatura 2.0.0: {figures}  -> {verdict}")
     return ok
 
 
@@ -179,7 +206,8 @@ def print_table(gold: dict[str, str], preds: dict[str, dict[str, str]], ids: lis
     for name, part in split_ids(ids).items():
         for system, pred in preds.items():
             s = score(gold, pred, part)
-            print(f"{name:<12} {system:<12} {len(part):>4} " + " ".join(f"{s[m]:>9.4f}" for m in METRICS))
+            cells = " ".join(f"{s[m]:>9.4f}" for m in METRICS)
+            print(f"{name:<12} {system:<12} {len(part):>4} {cells}")
 
 
 def check_floors(figures: dict[str, float], baseline: Path) -> bool:
@@ -202,11 +230,13 @@ def check_floors(figures: dict[str, float], baseline: Path) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", type=Path, help="write the figures to this JSON file")
     parser.add_argument("--check", type=Path, help="baseline JSON with floors under 'extraction'")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--dump", type=Path, help="write newsgraph's texts per page id (debugging)")
+    parser.add_argument("--dump", type=Path, help="write every system's text per page (debugging)")
     args = parser.parse_args(argv)
 
     base = data_dir()
@@ -217,19 +247,26 @@ def main(argv: list[str] | None = None) -> int:
         print("scorer self-check failed: figures below are not comparable with published ones")
         return 1
 
-    _, source = _newsgraph_fn()
-    print(f"newsgraph text from: {source}")
-    preds = run_systems(base, ids, ["trafilatura", "newsgraph"], args.workers)
+    systems = {"trafilatura": "trafilatura", "newsgraph": "newsgraph", "reader": "reader"}
+    if _pipeline_available():
+        print("newsgraph = api.extract_article(html=..., url=...).text (reader + cleaning)")
+        print("reader    = html_extract.extract_html(html, url).text (before cleaning)")
+    else:
+        print("newsgraph.api.extract_article not available: newsgraph = html_extract.extract_html")
+        systems = {"trafilatura": "trafilatura", "newsgraph": "reader"}
+    preds = run_systems(base, ids, systems, args.workers)
     print_table(gold, preds, ids)
 
-    result = {system: score(gold, pred, ids) for system, pred in preds.items()}
-    result["newsgraph"]["source"] = source  # type: ignore[assignment]
+    result: dict[str, dict[str, float]] = {
+        system: score(gold, pred, ids) for system, pred in preds.items()
+    }
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     if args.dump:
-        args.dump.write_text(json.dumps(preds["newsgraph"], indent=1, ensure_ascii=False), encoding="utf-8")
-    if args.check and not check_floors(result["newsgraph"], args.check):  # type: ignore[arg-type]
+        dump = json.dumps(preds, indent=1, ensure_ascii=False)
+        args.dump.write_text(dump, encoding="utf-8")
+    if args.check and not check_floors(result["newsgraph"], args.check):
         return 1
     return 0
 

@@ -373,7 +373,7 @@ def _parse_machine(value: str) -> _Parsed | None:
     if m:
         day = _make_date(*(int(x) for x in m["date"].split("-")))
         if day is None:
-            return None
+            return None  # implausible year or not a calendar day (2024-02-30)
         if not m["time"]:
             return _Parsed(day, day.isoformat(), True)
         tz = (m["tz"] or "").upper()
@@ -434,6 +434,8 @@ def parse_field_date(value: str | None) -> DateFinding:
         _plausible(int(y)) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", raw)
     ):
         return DateFinding(None, None, None, f"implausible year in published field: {raw!r}")
+    if _ISO_FULL.match(raw):
+        return DateFinding(None, None, None, f"not a calendar date in published field: {raw!r}")
     return DateFinding(None, None, None, f"unparseable published field: {raw!r}")
 
 

@@ -22,14 +22,52 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-def read(path: Path, settings: Settings, hints: dict[str, Any]) -> Iterator[RawDoc | IngestError]:
+def _remaining(record: Any) -> int:
+    """Bytes the record's header promised (Content-Length) that the file did not hold."""
+    stream = getattr(record, "raw_stream", None)
+    limit = getattr(stream, "limit", 0)
+    return limit if isinstance(limit, int) else 0
+
+
+def _drain(record: Any) -> None:
+    while record.raw_stream.read(1 << 16):
+        pass
+
+
+def _iterator(fh: Any) -> Any:
+    """warcio's ArchiveIterator, told to remember whether the last gzip member was complete:
+    warcio stops quietly at a cut-off .warc.gz, as if the archive had ended there."""
     from warcio.archiveiterator import ArchiveIterator
+
+    class _Checked(ArchiveIterator):  # type: ignore[misc]
+        gzip_cut = False
+
+        def close(self) -> None:
+            reader = getattr(self, "reader", None)
+            decompressor = getattr(reader, "decompressor", None)
+            if decompressor is not None and getattr(decompressor, "eof", True) is False:
+                self.gzip_cut = True
+            super().close()
+
+    return _Checked(fh, arc2warc=True)
+
+
+def read(path: Path, settings: Settings, hints: dict[str, Any]) -> Iterator[RawDoc | IngestError]:
     from warcio.exceptions import ArchiveLoadFailed
 
     count = 0
     try:
         with path.open("rb") as fh:
-            for number, record in enumerate(ArchiveIterator(fh, arc2warc=True), start=1):
+            if not fh.read(4096).strip():
+                yield IngestError(str(path), "E102", "the archive is empty")
+                return
+            fh.seek(0)
+            archive = _iterator(fh)
+            previous = None
+            for number, record in enumerate(archive, start=1):
+                if previous is not None and _remaining(previous):
+                    break  # the record before this one was cut: reported below
+                previous = record
                 if record.rec_type not in ("response", "resource"):
                     continue
                 where = f"{path}#record={number}"
@@ -48,6 +86,9 @@ def read(path: Path, settings: Settings, hints: dict[str, Any]) -> Iterator[RawD
                         where, "E105", f"record over {settings.max_record_bytes:,} bytes"
                     )
                     continue
+                _drain(record)
+                if _remaining(record):
+                    break  # a page cut off mid-way is not passed on as if it were whole
                 rec_hints = dict(hints)
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 if url:
@@ -60,6 +101,12 @@ def read(path: Path, settings: Settings, hints: dict[str, Any]) -> Iterator[RawD
                     rec_hints["charset"] = charset
                 count += 1
                 yield RawDoc(where, "html", payload, rec_hints)
+            if (previous is not None and _remaining(previous)) or archive.gzip_cut:
+                yield IngestError(
+                    str(path), "E108",
+                    f"archive ends early (cut off after {count} pages); the pages before the "
+                    "cut were read",
+                )
     except ArchiveLoadFailed as exc:
         yield IngestError(
             str(path), "E108",
@@ -69,3 +116,8 @@ def read(path: Path, settings: Settings, hints: dict[str, Any]) -> Iterator[RawD
         yield IngestError(str(path), "E108", f"archive ends early after {count} pages ({exc})")
     except OSError as exc:
         yield IngestError(str(path), "E101", f"cannot read the file ({exc.strerror or exc})")
+    except Exception as exc:  # warcio trips over some damaged headers (e.g. AttributeError)
+        yield IngestError(
+            str(path), "E108",
+            f"damaged archive after {count} pages ({type(exc).__name__}: {exc})"[:300],
+        )
