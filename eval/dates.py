@@ -193,8 +193,11 @@ def _visible_text_lines(html: str) -> list[str]:
     tree = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     for bad in tree.xpath("//script|//style|//noscript|//template|//head"):
         bad.drop_tree()
-    blocks = set("p div li h1 h2 h3 h4 h5 h6 br tr td section article header footer ul ol "
-                 "figure figcaption aside nav main dd dt address blockquote".split())
+    blocks = {
+        "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "td", "section",
+        "article", "header", "footer", "ul", "ol", "figure", "figcaption", "aside", "nav", "main",
+        "dd", "dt", "address", "blockquote",
+    }
     lines: list[str] = []
     buf: list[str] = []
 

@@ -363,13 +363,13 @@ def test_warc_text_file_named_warc_is_e108(tmp_path: Path) -> None:
     assert good == [] and [e.code for e in bad] == ["E108"]
 
 
-def test_warc_empty_file(tmp_path: Path) -> None:
+def test_warc_empty_file_is_e102(tmp_path: Path) -> None:
     f = tmp_path / "empty.warc"
     f.write_bytes(b"")
     good, bad = _split(read_warc(f, SETTINGS, {}))
     assert good == []
     # an empty archive holds no pages: that must be said, not passed over in silence
-    assert [e.code for e in bad] in (["E102"], ["E108"])
+    assert [(e.path, e.code) for e in bad] == [(str(f), "E102")]
 
 
 def test_warc_record_over_limit_is_e105(tmp_path: Path) -> None:
@@ -381,3 +381,28 @@ def test_warc_record_over_limit_is_e105(tmp_path: Path) -> None:
     good, bad = _split(read_warc(f, Settings(max_record_bytes=len(PAGE) + 100), {}))
     assert [e.code for e in bad] == ["E105"] and bad[0].path.startswith(f"{f}#record=")
     assert [r.hints["url"] for r in good] == ["https://news.test/ok"]
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n"], ids=["zero-bytes", "blank-lines"])
+def test_jsonl_empty_file_is_e102(tmp_path: Path, content: bytes) -> None:
+    f = tmp_path / "empty.jsonl"
+    f.write_bytes(content)
+    good, bad = _split(read_jsonl(f, SETTINGS, {}))
+    assert good == [] and [(e.path, e.code) for e in bad] == [(str(f), "E102")]
+
+
+def test_warc_cut_at_every_point_is_reported_or_whole(tmp_path: Path) -> None:
+    """Sweep cut points: every truncated archive either reports E108 or (cut between records)
+    holds only whole pages; nothing raises, no partial page is ever passed on."""
+    records = [(f"https://news.test/{i}", "200 OK", "text/html", PAGE.encode()) for i in range(4)]
+    for gz in (False, True):
+        full = _warc(tmp_path / "full.warc", records, gz=gz).read_bytes()
+        silent = 0
+        for cut in range(1, len(full), 53):
+            f = tmp_path / "cut.warc"
+            f.write_bytes(full[:cut])
+            good, bad = _split(read_warc(f, SETTINGS, {}))
+            assert all(r.data == PAGE.encode() for r in good)
+            assert all(e.code == "E108" for e in bad)
+            silent += not bad
+        assert silent <= 3, f"too many cuts went unreported ({silent}, gzip={gz})"

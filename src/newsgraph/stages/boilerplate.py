@@ -59,7 +59,9 @@ for _reason, _lines in {
 
 # (pattern, reason): matched against the stripped line; anchored so a story sentence is safe.
 _WORDY = r"[^\n]{0,200}"
-PATTERNS: list[tuple[re.Pattern[str], str]] = [
+# A gate is a few lower-case words of which one must be in the line before the (slower,
+# unanchored) pattern is tried: most story lines are turned away by a substring test.
+PATTERNS: list[tuple[re.Pattern[str], str] | tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (re.compile(r"^(read also|also read|read more|see also|related|recommended|more|watch|"
                 r"listen|read next|don'?t miss|must read|also see|trending)\s*[:|»>–—-]\s*\S",
                 re.I), "related-article teaser"),
@@ -67,37 +69,43 @@ PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(topics|tags|filed under|categories|category|keywords|related topics)\s*:",
                 re.I), "tags"),
     (re.compile(r"^(copyright\b|©|\(c\)\s*\d{4})", re.I), "copyright"),
-    (re.compile(r"\ball rights reserved\b", re.I), "copyright"),
+    (re.compile(r"\ball rights reserved\b", re.I), "copyright", ("all rights reserved",)),
     (re.compile(r"^(photo|image|picture|photograph|video|graphic)s?\s*(credit)?\s*:\s*"
                 r"[^.]{1,80}$", re.I), "photo credit"),
     (re.compile(r"\b(photo|image|picture|credit|photograph)s?\s*:\s*[^.:]{1,60}\)?\.?$", re.I),
-     "image caption"),
+     "image caption", ("photo", "image", "picture", "credit")),
     (re.compile(r"\((ap|afp|reuters|getty|epa|efe|anadolu|xinhua|tass|sputnik|pa)\s*"
                 r"(photo|images?|/)[^)]{0,80}\)\.?$", re.I), "image caption"),
     (re.compile(r"\b(getty images|shutterstock|istock(photo)?|alamy)\s*\)?\.?$", re.I),
-     "image caption"),
+     "image caption", ("getty", "shutterstock", "istock", "alamy")),
     (re.compile(r"\bad[ -]?block(er)?s?\b.{0,80}\b(detected|disable|turn off|whitelist|allow)"
                 r"|\b(disabl\w*|turn\w* off|whitelist\w*|paus\w*)\b.{0,40}\bad[ -]?block", re.I),
-     "ad-blocker notice"),
+     "ad-blocker notice", ("block",)),
     (re.compile(r"(we use your sign-?up|unsubscribe at any time|sign up (for|to) (our|the)\b"
                 r"|subscribe to (our|the) (newsletter|channel)|already (a subscriber|have an "
                 r"account)|create a free account|to continue reading|subscribers? only"
                 r"|start your (free )?trial|get unlimited access)", re.I),
-     "subscription notice"),
+     "subscription notice", ("sign-up", "signup", "sign up", "subscri", "account",
+                             "continue reading", "start your", "unlimited access")),
     (re.compile(r"(your email address will not be published|required fields are marked"
-                r"|comments are (closed|moderated)|you must be logged in to (post|comment)"
-                r"|^\d+\s+comments?$)", re.I), "comments"),
+                r"|comments are (closed|moderated)|you must be logged in to (post|comment))",
+                re.I), "comments", ("email address", "required fields", "comments are",
+                                    "logged in")),
+    (re.compile(r"^\d+\s+comments?$", re.I), "comments"),
     (re.compile(r"(expresses the point of view of the site|through programmatic technology"
                 r"|not from a human editor|automatically (generated|translated) from"
                 r"|has not been edited by .{0,40}staff|published from a syndicated feed"
-                r"|views expressed (here|in this article) are)", re.I), "disclaimer"),
+                r"|views expressed (here|in this article) are)", re.I), "disclaimer",
+     ("point of view", "programmatic", "human editor", "automatically", "edited by",
+      "syndicated", "views expressed")),
     (re.compile(r"(\bis (our|a|an) (best |senior |staff |freelance |contributing |lead )?"
                 r"(writer|reporter|journalist|correspondent|editor|columnist|contributor)\b"
                 r".{0,200}\b(writes|covers|loves|email|follow)\b"
                 r"|\bwrites about\b.{0,120}\b(email|phone|twitter)\b"
-                r"|^(email|e-mail|phone|tel)\s*:"
                 r"|\bfollow (him|her|them) on (twitter|x|instagram|facebook)\b)", re.I),
-     "author bio"),
+     "author bio", ("writer", "reporter", "journalist", "correspondent", "editor", "columnist",
+                    "contributor", "writes about", "follow h", "follow t")),
+    (re.compile(r"^(email|e-mail|phone|tel)\s*:", re.I), "author bio"),
     (re.compile(r"^[–—-]\s*(aap|ap|afp|reuters|dpa|xinhua|tass|bloomberg|pa|upi|cnn|bbc|efe|"
                 r"ians|pti|ani)\s*$", re.I), "wire credit"),
     (re.compile(r"^[Bb][Yy]\s+(?:[A-Z][\w.'’-]*\s*){1,4}"
@@ -126,7 +134,11 @@ def rule_reason(line: str) -> str | None:
         return EXACT[key]
     if len(line) > 600:  # long lines are prose; only the whole-line table above may match them
         return None
-    for pattern, reason in PATTERNS:
-        if pattern.search(line.strip()):
+    stripped = line.strip()
+    low = stripped.lower()
+    for pattern, reason, *gate in PATTERNS:
+        if gate and not any(word in low for word in gate[0]):
+            continue
+        if pattern.search(stripped):
             return reason
     return None

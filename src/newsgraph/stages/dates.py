@@ -201,10 +201,20 @@ _PUBLISH_CUE = re.compile(
     r"опубликовано|date|datum|fecha|data)\b|^\s*by\b|\bby\s+\w|текст",
     re.I,
 )
+# dates of a copy, not of the publication ("[downloaded on 2 October 2013]")
+_COPY_CUE = re.compile(
+    r"\b(?:downloaded|retrieved|accessed|archived|crawled|captured|printed|viewed)\b", re.I
+)
 # words that make a date part of a sentence about something else ("until April 14, 2024")
 _STORY_PREP = re.compile(
     r"\b(?:until|till|since|from|for|before|after|through|between|and|or|to|by|in|of|at|"
     r"during|last|next|this|that|effective|starting|ending|expires?|due)\s*$",
+    re.I,
+)
+# finite verbs: the words before the date make a sentence, not a byline
+_SENTENCE_VERB = re.compile(
+    r"\b(?:was|were|is|are|be|been|has|have|had|will|would|could|should|said|says|told|"
+    r"announced|reported|expects?|expected|scheduled|set|due|took|takes|began|begins|ended)\b",
     re.I,
 )
 _WEEKDAY = re.compile(
@@ -212,7 +222,10 @@ _WEEKDAY = re.compile(
     r"\s*)$",
     re.I,
 )
-_DATELINE = re.compile(r"^\s*[A-ZÀ-Þ][A-ZÀ-Þ .'’-]{2,40}(?:,\s*[A-Z][\w .'’-]{1,30})?\s*[,(—–-]\s*$")
+# "WASHINGTON, " / "NEW YORK, " / "KYIV, Ukraine (" before the date of a wire dateline
+_DATELINE = re.compile(
+    r"^\s*[A-ZÀ-Þ][A-ZÀ-Þ .'’-]{2,40}(?:,\s*[A-Z][\w .'’-]{1,30})?\s*[,(—–-]\s*$"
+)
 _TWEET = re.compile(r"\(@\w+\)|pic\.twitter\.com")
 # lines about something else: a cited source, a photo credit, a correction notice
 _NOT_PUBLICATION = re.compile(
@@ -247,6 +260,8 @@ def _line_date(line: str) -> _LineDate | None:
     # the words before the first date: a story preposition makes it part of a sentence
     lead = _WEEKDAY.sub("", before.rstrip(" ,")).rstrip(" ,")
     cue = bool(_PUBLISH_CUE.search(before) or _UPDATE_CUE.search(before))
+    if not dateline and _SENTENCE_VERB.search(before):
+        return None
     if not dateline and not cue:
         if _STORY_PREP.search(lead) or re.search(r"\bon\s*$", lead, re.I):
             return None
@@ -260,6 +275,8 @@ def _line_date(line: str) -> _LineDate | None:
     for hit in hits:
         label = text[prev : hit.start]
         prev = hit.end
+        if _COPY_CUE.search(label):
+            continue
         is_update = bool(_UPDATE_CUE.search(label)) and not _PUBLISH_CUE.search(
             label[_last_update_cue(label) :]
         )
@@ -274,6 +291,8 @@ def _line_date(line: str) -> _LineDate | None:
                 ambiguous=hit.days,
             )
         return _LineDate(hit.days[0], text, None)
+    if not refused:
+        return None  # only dates of a downloaded or archived copy
     return _LineDate(None, text, f"only an update date: {refused[0]!r}")
 
 
@@ -429,7 +448,9 @@ def parse_field_date(value: str | None) -> DateFinding:
     if len(hits) == 1 and len(hits[0].days) == 1 and len(raw) <= 60:
         return DateFinding(hits[0].days[0].isoformat(), "field", raw)
     if hits and len(hits[0].days) > 1:
-        return DateFinding(None, None, None, f"ambiguous day/month order in published field: {raw!r}")
+        return DateFinding(
+            None, None, None, f"ambiguous day/month order in published field: {raw!r}"
+        )
     if re.search(r"(?<!\d)(\d{4})(?!\d)", raw) and not any(
         _plausible(int(y)) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", raw)
     ):
@@ -492,12 +513,14 @@ _META_PUBLISHED = (
     "og:published_time", "datepublished", "article.published", "publishdate", "publish-date",
     "publish_date", "published_date", "published-date", "published_time", "publication_date",
     "pubdate", "sailthru.date", "parsely-pub-date", "dc.date.issued", "dc.date", "dcterms.date",
-    "dcterms.issued", "dcterms.created", "dc.date.created", "dc.created", "citation_publication_date",
-    "citation_date", "date", "article.created", "datecreated", "originalpublicationdate",
+    "dcterms.issued", "dcterms.created", "dc.date.created", "dc.created",
+    "citation_publication_date", "citation_date", "date", "article.created", "datecreated",
+    "originalpublicationdate",
     "rnews:datepublished", "og:pubdate", "og:publish_date", "published_at", "displaydate",
     "dateposted", "date_published", "content_create_date", "doc_date", "article_date_original",
 )
 _META_RANK = {name: i for i, name in enumerate(_META_PUBLISHED)}
+_BODY_RANK = 100  # itemprop="datePublished" on body elements: often a related story's
 _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 
 
@@ -507,6 +530,7 @@ class _Cand:
     source: str  # metadata | html | url
     evidence: str
     tier: int  # lower = better at telling the publisher's local day
+    rank: int = 0  # metadata only: lower = more trusted tag (JSON-LD article first)
 
 
 def _walk_jsonld(node: object, kind: str | None = None) -> Iterator[tuple[str, str]]:
@@ -572,24 +596,30 @@ def _metadata(tree: etree._Element) -> list[_Cand]:
     for el in tree.xpath('//*[@itemprop="datePublished"][not(self::meta)]'):
         value = (el.get("datetime") or el.get("content") or "").strip()
         if value:
-            found.append((100, value, f'itemprop datePublished="{value}"'))
+            found.append((_BODY_RANK, value, f'itemprop datePublished="{value}"'))
     found.sort(key=lambda x: x[0])
     cands: list[_Cand] = []
-    for _, value, evidence in found:
+    for rank, value, evidence in found:
         parsed = _parse_machine(value)
         if parsed is None:
             hits = _find_dates(value)
             if len(hits) == 1 and len(hits[0].days) == 1:
                 parsed = _Parsed(hits[0].days[0], hits[0].days[0].isoformat(), True)
         if parsed is not None:
-            cands.append(_Cand(parsed, "metadata", evidence, 1 if parsed.local else 3))
+            cands.append(_Cand(parsed, "metadata", evidence, 1 if parsed.local else 3, rank))
     return cands
 
 
 _BLOCK_TAGS = frozenset(
-    ["p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "td", "th", "section", "article", "header", "footer", "ul", "ol", "figure", "figcaption", "aside", "nav", "main", "dd", "dt", "dl", "address", "blockquote", "table", "form", "hr"]
+    {
+        "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "td", "th", "section",
+        "article", "header", "footer", "ul", "ol", "figure", "figcaption", "aside", "nav", "main",
+        "dd", "dt", "dl", "address", "blockquote", "table", "form", "hr",
+    }
 )
-_SKIP_TAGS = frozenset(["script", "style", "noscript", "template", "svg", "iframe", "head", "select", "option"])
+_SKIP_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "svg", "iframe", "head", "select", "option"}
+)
 _HEADER_BEFORE = 2  # date lines just above the headline (cityam, wired)
 _HEADER_AFTER = 25
 _MAX_PARAGRAPHS = 2
@@ -636,7 +666,8 @@ def _title_words(tree: etree._Element) -> set[str]:
         key = (el.get("property") or el.get("name") or "").lower()
         if key in ("og:title", "twitter:title") and el.get("content"):
             return set(re.findall(r"\w{3,}", el.get("content", "").lower()))
-    return {w for t in tree.iter("title") for w in re.findall(r"\w{3,}", "".join(t.itertext()).lower())}
+    text = " ".join("".join(t.itertext()) for t in tree.iter("title"))
+    return set(re.findall(r"\w{3,}", text.lower()))
 
 
 def _header_lines(tree: etree._Element) -> list[str]:
@@ -697,7 +728,33 @@ def _visible_date(tree: etree._Element) -> tuple[_Cand | None, str | None]:
     return None, reason
 
 
-def _htmldate_fallback(html: str) -> _Cand | None:
+_META_MODIFIED = frozenset(
+    {
+        "article:modified_time", "og:article:modified_time", "og:updated_time", "article:modified",
+        "datemodified", "dc.modified", "dcterms.modified", "lastmod", "last-modified",
+        "lastmodified", "modified", "modified_time", "updated_time", "revision_date",
+        "article.updated",
+    }
+)
+_JSONLD_MODIFIED = re.compile(r'"dateModified"\s*:\s*"([^"]{8,40})"')
+
+
+def _modified_days(tree: etree._Element) -> set[date]:
+    """Days the page gives as modification dates (never publication evidence)."""
+    values = [
+        el.get("content") or el.get("datetime") or ""
+        for el in tree.iter("meta")
+        if (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
+        in _META_MODIFIED
+    ]
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() == "application/ld+json":
+            values += _JSONLD_MODIFIED.findall(script.text or "")
+    parsed = (_parse_machine(v.strip()) for v in values if v.strip())
+    return {p.day for p in parsed if p is not None}
+
+
+def _htmldate_fallback(html: str, tree: etree._Element) -> _Cand | None:
     """htmldate's fast original-date search, for pages without metadata or a date line."""
     from htmldate import find_date
 
@@ -708,7 +765,8 @@ def _htmldate_fallback(html: str) -> _Cand | None:
     if not found:
         return None
     day = _make_date(*(int(x) for x in found.split("-")))
-    if day is None:
+    # htmldate falls back to the modified date when it finds no other: not a publication date
+    if day is None or day in _modified_days(tree):
         return None
     return _Cand(_Parsed(day, day.isoformat(), False), "html", f"htmldate: {found}", 4)
 
@@ -746,21 +804,27 @@ def date_from_html(html: str, url: str | None = None) -> DateFinding:
     if tree is None:
         return date_from_url(url)
     url = url or _page_url(tree)
-    cands: list[_Cand] = []
+    cands: list[_Cand] = []  # one per kind of evidence: these must agree
+    helpers: list[_Cand] = []  # more head metadata agreeing with the first: local-day hints
     meta = _metadata(tree)
     if meta:
-        # the best-ranked publication date decides; other tags only help pick the local day
-        # when they agree with it (a far-off one belongs to another object on the page)
+        # the best-ranked publication date speaks for the metadata; other head tags only help
+        # pick the local day when they agree with it (a far-off one, or an itemprop in the
+        # body, belongs to another object on the page: a related story, a comment)
         cands.append(meta[0])
-        cands.extend(c for c in meta[1:] if abs(c.parsed.day - meta[0].parsed.day) <= TOLERANCE)
+        helpers = [
+            c for c in meta[1:]
+            if c.rank < _BODY_RANK and abs(c.parsed.day - meta[0].parsed.day) <= TOLERANCE
+        ]
     visible, _visible_reason = _visible_date(tree)
     if visible is not None:
         cands.append(visible)
     url_found = date_from_url(url)
     if url_found.value is not None:
-        cands.append(_Cand(_Parsed(_day(url_found.value), url_found.value, True), "url", url or "", 2))
+        url_day = _Parsed(_day(url_found.value), url_found.value, True)
+        cands.append(_Cand(url_day, "url", url or "", 2))
     if not meta and visible is None:
-        fallback = _htmldate_fallback(html)
+        fallback = _htmldate_fallback(html, tree)
         if fallback is not None:
             cands.append(fallback)
     if not cands:
@@ -777,21 +841,22 @@ def date_from_html(html: str, url: str | None = None) -> DateFinding:
                     f"{b.source} {b.parsed.day} ({b.evidence[:80]})",
                 )
     month = _url_month(url)
-    best = min(cands, key=lambda c: c.tier)
-    if month and (best.parsed.day.year, best.parsed.day.month) != month:
-        # /2019/11/ in the URL but a date in another month (a day's slack at month ends)
-        if not any(
-            (d.year, d.month) == month
-            for d in (best.parsed.day - TOLERANCE, best.parsed.day + TOLERANCE)
-        ):
-            return DateFinding(
-                None, None, None,
-                f"sources disagree: {best.source} {best.parsed.day} vs url month "
-                f"{month[0]}-{month[1]:02d}",
-            )
+    best = min(cands + helpers, key=lambda c: c.tier)
+    # /2019/11/ in the URL but a date in another month (a day's slack at month ends)
+    if month and all(
+        (d.year, d.month) != month
+        for d in (best.parsed.day - TOLERANCE, best.parsed.day, best.parsed.day + TOLERANCE)
+    ):
+        return DateFinding(
+            None,
+            None,
+            None,
+            f"sources disagree: {best.source} {best.parsed.day} vs url month "
+            f"{month[0]}-{month[1]:02d}",
+        )
     # a metadata datetime for the same day is the more precise value
     if best.source != "metadata" or "T" not in best.parsed.value:
-        for c in cands:
+        for c in cands + helpers:
             if c.source == "metadata" and c.parsed.day == best.parsed.day and "T" in c.parsed.value:
                 return DateFinding(c.parsed.value, "metadata", c.evidence)
     return DateFinding(best.parsed.value, best.source, best.evidence)

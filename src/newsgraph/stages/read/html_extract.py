@@ -40,7 +40,7 @@ _FURNITURE = re.compile(
       | .*\ball\s+rights\s+reserved\b | (?:copyright|©)\s.* | .*©\s*(?:19|20)\d\d\b
       | (?:advertisement|sponsored(?:\s+content)?|ad)$
       | (?:read|see|view|show)\s+(?:more|next|also|all|full)\b.*
-      | (?:related|recommended|trending|popular|more\s+from|more\s+on|also\s+on|most\s+read)\b.{0,80}$
+      | (?:related|recommended|trending|popular|more\s+(?:from|on)|also\s+on|most\s+read)\b.{0,80}$
       | (?:you\s+(?:may|might)\s+also\s+like|don'?t\s+miss|further\s+reading)\b.*
       | follow\s+(?:us|me|him|her|them|@)\b.* | like\s+this\s+(?:story|article)\b.*
       | (?:tags?|filed\s+under|posted\s+in|categor(?:y|ies)|topics?)\s*:.*
@@ -96,7 +96,8 @@ def _metadata(tree: HtmlElement) -> dict[str, str | None]:
     """Title, site name, canonical url, author, description, language; no date (dates module)."""
     from trafilatura import metadata as tm
 
-    fields: dict[str, str | None] = dict.fromkeys(("title", "sitename", "url", "author", "description"))
+    keys = ("title", "sitename", "url", "author", "description")
+    fields: dict[str, str | None] = dict.fromkeys(keys)
     try:
         doc = tm.examine_meta(tree)
         if doc.author and " " not in doc.author:  # single tokens are mostly handles or site names
@@ -210,7 +211,8 @@ def _joined(tree: HtmlElement, main: HtmlElement, extra: list[HtmlElement]) -> H
     for chunk in extra:
         source = copy.xpath(root.getpath(chunk))[0]
         children = list(source)
-        if chunk.sourceline is not None and main.sourceline is not None and chunk.sourceline < main.sourceline:
+        before = chunk.sourceline is not None and main.sourceline is not None
+        if before and chunk.sourceline < main.sourceline:
             for child in reversed(children):
                 target.insert(0, child)
         else:

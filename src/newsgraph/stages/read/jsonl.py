@@ -58,10 +58,12 @@ def parse_record(line: bytes) -> dict[str, Any] | str:
 
 
 def read(path: Path, settings: Settings, hints: dict[str, Any]) -> Iterator[RawDoc | IngestError]:
+    items = 0  # records and reported lines: a file with neither is empty, and says so
     try:
         with _open(path) as fh:
             for number, line in _lines(fh, settings.max_record_bytes):
                 where = f"{path}#line={number}"
+                items += 1
                 if line is None:
                     yield IngestError(
                         where, "E105",
@@ -70,6 +72,7 @@ def read(path: Path, settings: Settings, hints: dict[str, Any]) -> Iterator[RawD
                     )
                     continue
                 if not line.strip():
+                    items -= 1
                     continue
                 rec = parse_record(line)
                 if isinstance(rec, str):
@@ -81,6 +84,8 @@ def read(path: Path, settings: Settings, hints: dict[str, Any]) -> Iterator[RawD
                     yield RawDoc(where, "text", rec["text"], rec_hints)
                 else:
                     yield RawDoc(where, "html", rec["html"], rec_hints)
+        if not items:
+            yield IngestError(str(path), "E102", "the file holds no records (it is empty)")
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         yield IngestError(str(path), "E108", f"compressed data ends early or is corrupt ({exc})")
     except OSError as exc:

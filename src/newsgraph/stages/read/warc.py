@@ -34,6 +34,18 @@ def _drain(record: Any) -> None:
         pass
 
 
+def _rest(fh: Any, offset: Any) -> bool:
+    """Whether bytes other than white space follow the end of the last whole record (a record
+    cut inside its headers ends warcio's iteration as quietly as a clean end of file)."""
+    if not isinstance(offset, int):
+        return False
+    fh.seek(offset)
+    while chunk := fh.read(1 << 16):
+        if chunk.strip():
+            return True
+    return False
+
+
 def _iterator(fh: Any) -> Any:
     """warcio's ArchiveIterator, told to remember whether the last gzip member was complete:
     warcio stops quietly at a cut-off .warc.gz, as if the archive had ended there."""
@@ -41,6 +53,7 @@ def _iterator(fh: Any) -> Any:
 
     class _Checked(ArchiveIterator):  # type: ignore[misc]
         gzip_cut = False
+        INC_RECORD = ""  # warcio prints this warning to stderr; the cut is reported as E108
 
         def close(self) -> None:
             reader = getattr(self, "reader", None)
@@ -58,16 +71,22 @@ def read(path: Path, settings: Settings, hints: dict[str, Any]) -> Iterator[RawD
     count = 0
     try:
         with path.open("rb") as fh:
-            if not fh.read(4096).strip():
+            if not _rest(fh, 0):
                 yield IngestError(str(path), "E102", "the archive is empty")
                 return
             fh.seek(0)
             archive = _iterator(fh)
             previous = None
+            damaged = False
             for number, record in enumerate(archive, start=1):
                 if previous is not None and _remaining(previous):
                     break  # the record before this one was cut: reported below
                 previous = record
+                if record.rec_type is None or not isinstance(
+                    getattr(record.raw_stream, "limit", None), int
+                ):
+                    damaged = True  # no type or no length: headers cut off or garbled
+                    break
                 if record.rec_type not in ("response", "resource"):
                     continue
                 where = f"{path}#record={number}"
@@ -101,7 +120,8 @@ def read(path: Path, settings: Settings, hints: dict[str, Any]) -> Iterator[RawD
                     rec_hints["charset"] = charset
                 count += 1
                 yield RawDoc(where, "html", payload, rec_hints)
-            if (previous is not None and _remaining(previous)) or archive.gzip_cut:
+            cut = damaged or (previous is not None and _remaining(previous))
+            if cut or archive.gzip_cut or _rest(fh, archive.offset):
                 yield IngestError(
                     str(path), "E108",
                     f"archive ends early (cut off after {count} pages); the pages before the "
