@@ -16,7 +16,8 @@ from typing import Any
 class Settings:
     db: str = "newsgraph.db"
     jobs: int = 1
-    batch_size: int = 64  # articles per worker task and per store transaction
+    batch_size: int = 64  # articles per worker task
+    round_size: int = 1000  # articles per corpus round (learned lines, dedup) and commit
     # Size limits: inputs above them are reported (E105), never a crash.
     max_file_bytes: int = 200_000_000  # one .txt/.html file
     max_record_bytes: int = 50_000_000  # one JSONL line / WARC record / decoded article

@@ -17,9 +17,6 @@ from newsgraph.stages.read.discover import InputFile, discover_inputs, read_inpu
 from newsgraph.stages.repeats import RepeatLearner
 from newsgraph.store import Store
 
-ROUND_SIZE = 1000  # articles per corpus round and commit
-
-
 @dataclass
 class RunReport:
     run_id: int = 0
@@ -165,7 +162,7 @@ class Ingest:
                         continue
                     source.articles += 1
                     round_.append((number, item))
-                if len(round_) >= ROUND_SIZE:
+                if len(round_) >= self.settings.round_size:
                     self._commit(round_, last_number)
                     round_ = []
             self._commit(round_, last_number, final=True)
