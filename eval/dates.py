@@ -273,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.verify:
         return verify()
 
+    pages = data_dir() / "extraction" / "zyte" / "html"
+    if not pages.is_dir():
+        print(f"no eval pages at {pages} (set NEWSGRAPH_EVAL_DATA to the shared eval folder)")
+        return 2
     html_figures, seconds = score_html(args.verbose)
     print("Publication dates on", GOLD.relative_to(HERE.parent), "(same day = right)")
     print_table(html_figures)

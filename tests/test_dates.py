@@ -221,6 +221,7 @@ def test_html_metadata_and_visible_date_agree() -> None:
     head = TITLE + '<meta property="article:published_time" content="2019-11-19T19:02:00Z">'
     found = date_from_html(page(head, ARTICLE_BODY), "https://example.com/news/bike-lanes")
     assert found.value == "2019-11-19T19:02:00+00:00" and found.source == "metadata"
+    assert found.evidence == "2019-11-19T19:02:00Z"  # the exact attribute value
 
 
 def test_html_visible_local_day_wins_over_utc_metadata() -> None:
@@ -317,3 +318,23 @@ def test_html_never_uses_todays_date() -> None:
     body = "<h1>Headline words here</h1><div>Today 12:01 AM</div><p>Story text.</p>"
     found = date_from_html(page("<title>Headline words here</title>", body))
     assert found.value is None and date.today().isoformat() not in repr(found)
+
+
+def test_html_related_story_dates_do_not_cause_a_refusal() -> None:
+    # itemprop dates in the body belong to related stories: neither evidence nor conflict
+    head = TITLE + '<meta property="article:published_time" content="2019-11-19T13:16:00Z">'
+    related = "".join(
+        f'<li><time itemprop="datePublished" datetime="2019-11-{d}T09:00:00">x</time></li>'
+        for d in (20, 18, 10)
+    )
+    found = date_from_html(page(head, ARTICLE_BODY + f"<ul>{related}</ul>"))
+    assert found.value == "2019-11-19T13:16:00+00:00"
+
+
+def test_html_ambiguous_visible_date_is_settled_only_by_other_evidence() -> None:
+    body = "<h1>Council approves new bike lanes</h1><div>05/10/2018 - Publicado por: Ana</div>"
+    url = "https://example.com/2018/10/05/bike-lanes/"
+    found = date_from_html(page(TITLE, body), url)
+    assert found.value == "2018-10-05" and found.source == "html"
+    # without other evidence the line stays unread
+    assert date_from_html(page(TITLE, body)).value is None

@@ -19,6 +19,8 @@ HTML strategy (`date_from_html`), parsing the page once with lxml:
   they agree, the reported day comes from the evidence that shows the publisher's local day:
   visible date line > metadata with a local UTC offset or no time > URL > UTC/naive metadata >
   htmldate. A full datetime is reported only when metadata gives one for that same day.
+  `evidence` is the exact attribute/JSON value, text line or URL (for the htmldate fallback,
+  which does not say what it read, htmldate's answer).
 """
 
 from __future__ import annotations
@@ -246,6 +248,7 @@ class _LineDate:
 
 def _line_date(line: str) -> _LineDate | None:
     """The publication date a single line states, or a refusal, or None (not a date line)."""
+    evidence = line.strip()
     text = " ".join(line.split())
     if not text or _TWEET.search(text) or _NOT_PUBLICATION.match(text):
         return None
@@ -286,14 +289,14 @@ def _line_date(line: str) -> _LineDate | None:
         if len(hit.days) > 1:
             return _LineDate(
                 None,
-                text,
+                evidence,
                 f"ambiguous day/month order: {hit.text!r}",
                 ambiguous=hit.days,
             )
-        return _LineDate(hit.days[0], text, None)
+        return _LineDate(hit.days[0], evidence, None)
     if not refused:
         return None  # only dates of a downloaded or archived copy
-    return _LineDate(None, text, f"only an update date: {refused[0]!r}")
+    return _LineDate(None, evidence, f"only an update date: {refused[0]!r}")
 
 
 def _last_update_cue(label: str) -> int:
@@ -327,6 +330,9 @@ def date_from_text_lines(
             continue
         if found.day is not None:
             return DateFinding(found.day.isoformat(), "text", found.evidence), i
+        if found.ambiguous:
+            # the date line exists but cannot be read: a later line is no better evidence
+            return DateFinding(None, None, None, found.reason), None
         reason = reason or found.reason
     return DateFinding(None, None, None, reason), None
 
@@ -528,13 +534,14 @@ _JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 class _Cand:
     parsed: _Parsed
     source: str  # metadata | html | url
-    evidence: str
+    evidence: str  # the exact string read: attribute value, JSON value, text line, URL
     tier: int  # lower = better at telling the publisher's local day
     rank: int = 0  # metadata only: lower = more trusted tag (JSON-LD article first)
+    where: str = ""  # which tag or line, for refusal reasons
 
 
-def _walk_jsonld(node: object, kind: str | None = None) -> Iterator[tuple[str, str]]:
-    """(type family, datePublished) pairs, skipping dates of nested comments, videos, etc."""
+def _walk_jsonld(node: object, kind: str | None = None) -> Iterator[tuple[str, str, str]]:
+    """(type family, key, date) triples, skipping dates of nested comments, videos, etc."""
     if isinstance(node, list):
         for item in node:
             yield from _walk_jsonld(item, kind)
@@ -551,11 +558,10 @@ def _walk_jsonld(node: object, kind: str | None = None) -> Iterator[tuple[str, s
         family = None  # VideoObject, Comment, Person, ...: its dates are not the article's
     else:
         family = kind  # untyped wrapper: inherits
-    published = node.get("datePublished") or (
-        node.get("dateCreated") if family == "article" else None
-    )
+    key = "datePublished" if node.get("datePublished") else "dateCreated"
+    published = node.get(key) if key == "datePublished" or family == "article" else None
     if family and isinstance(published, str):
-        yield family, published
+        yield family, key, published
     for key, child in node.items():
         if key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement") or (
             family is None and not names
@@ -563,8 +569,8 @@ def _walk_jsonld(node: object, kind: str | None = None) -> Iterator[tuple[str, s
             yield from _walk_jsonld(child, family if key != "@graph" else None)
 
 
-def _jsonld_dates(tree: etree._Element) -> list[tuple[int, str]]:
-    out: list[tuple[int, str]] = []
+def _jsonld_dates(tree: etree._Element) -> list[tuple[int, str, str]]:
+    out: list[tuple[int, str, str]] = []
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
@@ -575,38 +581,39 @@ def _jsonld_dates(tree: etree._Element) -> list[tuple[int, str]]:
             data = json.loads(text, strict=False)
         except ValueError:
             # malformed JSON-LD is common (trailing commas, raw newlines): read the key directly
-            out.extend((2, m.group(1)) for m in _JSONLD_DATE.finditer(text))
+            out.extend((2, "datePublished", m.group(1)) for m in _JSONLD_DATE.finditer(text))
             continue
-        for family, value in _walk_jsonld(data):
-            out.append((0 if family == "article" else 1, value))
+        for family, key, value in _walk_jsonld(data):
+            out.append((0 if family == "article" else 1, key, value))
     return out
 
 
 def _metadata(tree: etree._Element) -> list[_Cand]:
     """Publication dates from JSON-LD, meta tags and itemprop, best first."""
-    found: list[tuple[int, str, str]] = []
-    for rank, value in _jsonld_dates(tree):
-        found.append((rank, value, f"JSON-LD datePublished: {value}"))
+    found: list[tuple[int, str, str]] = []  # (rank, raw value, where)
+    for rank, key, value in _jsonld_dates(tree):
+        found.append((rank, value.strip(), f"JSON-LD {key}"))
     for el in tree.iter("meta"):
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         if key in _META_RANK:
             value = (el.get("content") or el.get("datetime") or "").strip()
             if value:
-                found.append((10 + _META_RANK[key], value, f'<meta {key}="{value}">'))
+                found.append((10 + _META_RANK[key], value, f"<meta {key}>"))
     for el in tree.xpath('//*[@itemprop="datePublished"][not(self::meta)]'):
         value = (el.get("datetime") or el.get("content") or "").strip()
         if value:
-            found.append((_BODY_RANK, value, f'itemprop datePublished="{value}"'))
+            found.append((_BODY_RANK, value, f'<{el.tag} itemprop="datePublished">'))
     found.sort(key=lambda x: x[0])
     cands: list[_Cand] = []
-    for rank, value, evidence in found:
+    for rank, value, where in found:
         parsed = _parse_machine(value)
         if parsed is None:
             hits = _find_dates(value)
             if len(hits) == 1 and len(hits[0].days) == 1:
                 parsed = _Parsed(hits[0].days[0], hits[0].days[0].isoformat(), True)
         if parsed is not None:
-            cands.append(_Cand(parsed, "metadata", evidence, 1 if parsed.local else 3, rank))
+            tier = 1 if parsed.local else 3
+            cands.append(_Cand(parsed, "metadata", value, tier, rank, where))
     return cands
 
 
@@ -713,19 +720,27 @@ def _header_lines(tree: etree._Element) -> list[str]:
     return header
 
 
-def _visible_date(tree: etree._Element) -> tuple[_Cand | None, str | None]:
-    """The date line under the headline, as a reader sees it."""
-    lines = _header_lines(tree)
-    reason = None
-    for line in lines:
+def _visible_date(tree: etree._Element) -> _LineDate | None:
+    """The date line under the headline, as a reader sees it (a refusal if it is ambiguous)."""
+    for line in _header_lines(tree):
         found = _line_date(line)
-        if found is None:
-            continue
-        if found.day is not None:
-            parsed = _Parsed(found.day, found.day.isoformat(), True)
-            return _Cand(parsed, "html", found.evidence, 0), None
-        reason = reason or found.reason
-    return None, reason
+        if found is not None and (found.day is not None or found.ambiguous):
+            return found
+    return None
+
+
+def _visible_cand(found: _LineDate | None, others: list[_Cand]) -> _Cand | None:
+    """The visible date as evidence; an ambiguous 05/10/2018 counts only when another source
+    gives exactly one of its readings (the other evidence decides, nothing is guessed)."""
+    if found is None:
+        return None
+    day = found.day
+    if day is None:
+        matches = {c.parsed.day for c in others} & set(found.ambiguous)
+        day = matches.pop() if len(matches) == 1 else None
+    if day is None:
+        return None
+    return _Cand(_Parsed(day, day.isoformat(), True), "html", found.evidence, 0, 0, "date line")
 
 
 _META_MODIFIED = frozenset(
@@ -768,7 +783,8 @@ def _htmldate_fallback(html: str, tree: etree._Element) -> _Cand | None:
     # htmldate falls back to the modified date when it finds no other: not a publication date
     if day is None or day in _modified_days(tree):
         return None
-    return _Cand(_Parsed(day, day.isoformat(), False), "html", f"htmldate: {found}", 4)
+    # htmldate does not say which string it read: the evidence is its answer
+    return _Cand(_Parsed(day, day.isoformat(), False), "html", found, 4, 0, "htmldate")
 
 
 def _parse_tree(html: str) -> etree._Element | None:
@@ -816,13 +832,13 @@ def date_from_html(html: str, url: str | None = None) -> DateFinding:
             c for c in meta[1:]
             if c.rank < _BODY_RANK and abs(c.parsed.day - meta[0].parsed.day) <= TOLERANCE
         ]
-    visible, _visible_reason = _visible_date(tree)
-    if visible is not None:
-        cands.append(visible)
     url_found = date_from_url(url)
     if url_found.value is not None:
         url_day = _Parsed(_day(url_found.value), url_found.value, True)
-        cands.append(_Cand(url_day, "url", url or "", 2))
+        cands.append(_Cand(url_day, "url", url or "", 2, 0, "URL"))
+    visible = _visible_cand(_visible_date(tree), cands)
+    if visible is not None:
+        cands.append(visible)
     if not meta and visible is None:
         fallback = _htmldate_fallback(html, tree)
         if fallback is not None:
@@ -837,8 +853,8 @@ def date_from_html(html: str, url: str | None = None) -> DateFinding:
                     None,
                     None,
                     None,
-                    f"sources disagree: {a.source} {a.parsed.day} ({a.evidence[:80]}) vs "
-                    f"{b.source} {b.parsed.day} ({b.evidence[:80]})",
+                    f"sources disagree: {a.source} {a.parsed.day} ({a.where}: {a.evidence[:80]}) "
+                    f"vs {b.source} {b.parsed.day} ({b.where}: {b.evidence[:80]})",
                 )
     month = _url_month(url)
     best = min(cands + helpers, key=lambda c: c.tier)
