@@ -224,3 +224,26 @@ def test_legacy_code_pages(name: str, repeat: int) -> None:
     body, codec = LEGACY[name]
     text, _ = decode_bytes((body * repeat).encode(codec))
     assert text == body * repeat
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["Президент заявил, что переговоры продолжатся в понедельник. ",
+     "Ο πρωθυπουργός δήλωσε ότι οι διαπραγματεύσεις θα συνεχιστούν. ",
+     "رئيس الوزراء قال إن المحادثات ستستمر يوم الاثنين. "],
+    ids=["russian", "greek", "arabic"],
+)
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_non_latin(body: str, codec: str) -> None:
+    text, enc = decode_bytes((body * 5).encode(codec))
+    assert text == body * 5 and enc == codec
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["Президент заявил, что переговоры продолжатся. ", "Ο πρωθυπουργός δήλωσε ότι. ",
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "-=" * 40],
+)
+def test_utf8_is_not_mistaken_for_utf16(body: str) -> None:
+    text, enc = decode_bytes((body * 5).encode("utf-8"))
+    assert text == body * 5

@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,9 @@ def test_globs_and_several_paths(tmp_path: Path) -> None:
         _write(tmp_path / "in" / name)
     _write(tmp_path / "other" / "five.txt")
     good, bad = _split(discover_inputs([
-        str(tmp_path / "in" / "*.txt"), str(tmp_path / "other"), str(tmp_path / "in" / "three.html"),
+        str(tmp_path / "in" / "*.txt"),
+        str(tmp_path / "other"),
+        str(tmp_path / "in" / "three.html"),
     ]))
     assert bad == []
     assert [i.path.name for i in good] == ["one.txt", "two.txt", "five.txt", "three.html"]
@@ -129,8 +132,8 @@ def test_explicit_looping_symlink_is_e111(tmp_path: Path) -> None:
 
 
 def test_odd_names_spaces_and_unicode(tmp_path: Path) -> None:
-    names = ["with space.txt", "Zürich – Bericht.txt", "日本語の記事.html", "ümlaut dir/ça va.jsonl",
-             "#hash [1].txt"]
+    names = ["with space.txt", "Zürich – Bericht.txt", "日本語の記事.html",
+             "ümlaut dir/ça va.jsonl", "#hash [1].txt"]
     for n in names:
         _write(tmp_path / n)
     good, bad = _split(discover_inputs([str(tmp_path)]))
@@ -406,3 +409,22 @@ def test_warc_cut_at_every_point_is_reported_or_whole(tmp_path: Path) -> None:
             assert all(e.code == "E108" for e in bad)
             silent += not bad
         assert silent <= 3, f"too many cuts went unreported ({silent}, gzip={gz})"
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="needs byte file names")
+def test_name_not_utf8_is_reported_not_a_crash(tmp_path: Path) -> None:
+    folder = os.fsencode(tmp_path)
+    try:
+        with open(folder + b"/caf\xe9 latin1 name.txt", "wb") as fh:
+            fh.write(BODY.encode())
+    except OSError:
+        pytest.skip("the file system refuses non-UTF-8 names")
+    ok = _write(tmp_path / "ok.txt")
+    missing = os.fsdecode(folder + b"/gone\xff.txt")
+    good, bad = _split(discover_inputs([str(tmp_path), missing]))
+    assert [i.path for i in good] == [ok]
+    assert [(e.path, e.code) for e in bad] == [
+        (f"{tmp_path}/caf\\xe9 latin1 name.txt", "E101"), (f"{tmp_path}/gone\\xff.txt", "E110"),
+    ]
+    for e in bad:
+        e.path.encode("utf-8")  # storable and printable: no lone surrogates

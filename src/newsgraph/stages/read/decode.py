@@ -45,7 +45,36 @@ def _sniff_utf16(data: bytes) -> str | None:
         return "utf-16-le"
     if even > 0.4 and odd < 0.05:
         return "utf-16-be"
+    # Text in one non-Latin alphabet (Cyrillic, Greek, Arabic...): few NULs, but the high byte
+    # of every code unit is one of two values (the alphabet's block, and 0 for spaces).
+    if _is_utf8(sample) and not _looks_binary(sample):
+        return None  # readable UTF-8 text (Greek UTF-8 would pass as Hangul UTF-16)
+    for high, low, enc in ((sample[1::2], sample[0::2], "utf-16-le"),
+                           (sample[0::2], sample[1::2], "utf-16-be")):
+        counts = sorted((high.count(b) for b in set(high)), reverse=True)
+        if (len(high) >= 16 and sum(counts[:2]) / len(high) > 0.9 and len(set(low)) > 8
+                and _plausible(sample, enc)):
+            return enc
     return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(data) - 3  # a sample cut mid-character
+
+
+def _plausible(sample: bytes, encoding: str) -> bool:
+    """Decodes strictly to text that is mostly letters and spaces, with no control characters."""
+    try:
+        text = sample[: len(sample) // 2 * 2].decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    if not text or any(ord(c) in _CONTROL for c in text):
+        return False
+    return sum(c.isalpha() or c.isspace() for c in text) / len(text) > 0.7
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -47,6 +47,26 @@ class InputFile:
         return rel.parts[-1] if rel.parts else None
 
 
+def _shown(path: Path | str) -> str:
+    """The path as text the store and the terminal can hold: a name in another encoding than
+    UTF-8 (its bytes kept by Python as surrogates) shows those bytes as \\xNN escapes."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", errors="backslashreplace")
+
+
+def _bad_name(path: Path) -> IngestError | None:
+    shown = _shown(path)
+    if shown == str(path):
+        return None
+    return IngestError(
+        shown, "E101", "the file name is not valid UTF-8: rename the file to read it"
+    )
+
+
 def _walk(root: Path) -> Iterator[Path | IngestError]:
     """Recursive, sorted, following symlinks but never entering a folder twice (loops)."""
     seen: set[tuple[int, int]] = set()
@@ -56,17 +76,17 @@ def _walk(root: Path) -> Iterator[Path | IngestError]:
         try:
             st = folder.stat()
         except OSError as exc:
-            yield IngestError(str(folder), "E111", f"cannot enter folder ({exc.strerror})")
+            yield IngestError(_shown(folder), "E111", f"cannot enter folder ({exc.strerror})")
             continue
         key = (st.st_dev, st.st_ino)
         if key in seen:
-            yield IngestError(str(folder), "E111", "symlink loop: this folder was already read")
+            yield IngestError(_shown(folder), "E111", "symlink loop: this folder was already read")
             continue
         seen.add(key)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            yield IngestError(str(folder), "E111", f"cannot list folder ({exc.strerror})")
+            yield IngestError(_shown(folder), "E111", f"cannot list folder ({exc.strerror})")
             continue
         subdirs = []
         for entry in entries:
@@ -75,7 +95,7 @@ def _walk(root: Path) -> Iterator[Path | IngestError]:
                 is_dir = entry.is_dir(follow_symlinks=True)
                 is_file = not is_dir and entry.is_file(follow_symlinks=True)
             except OSError as exc:  # e.g. ELOOP on a self-referencing link
-                yield IngestError(str(path), "E111", f"unreadable entry ({exc.strerror})")
+                yield IngestError(_shown(path), "E111", f"unreadable entry ({exc.strerror})")
                 continue
             if is_dir:
                 if not entry.name.startswith("."):
@@ -83,7 +103,7 @@ def _walk(root: Path) -> Iterator[Path | IngestError]:
             elif is_file:
                 yield path
             elif entry.is_symlink():
-                yield IngestError(str(path), "E111", "broken or looping symlink")
+                yield IngestError(_shown(path), "E111", "broken or looping symlink")
         stack.extend(reversed(subdirs))  # depth-first, in name order
 
 
@@ -95,7 +115,7 @@ def discover_inputs(paths: list[str]) -> Iterator[InputFile | IngestError]:
         if any(ch in arg for ch in "*?[") and not Path(arg).exists():
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
-                yield IngestError(arg, "E110", "no file matches this pattern")
+                yield IngestError(_shown(arg), "E110", "no file matches this pattern")
             candidates = [Path(m) for m in matches]
         else:
             candidates = [Path(arg)]
@@ -111,23 +131,23 @@ def discover_inputs(paths: list[str]) -> Iterator[InputFile | IngestError]:
                     key = os.path.realpath(item)
                     if key not in emitted:
                         emitted.add(key)
-                        yield InputFile(item, cand, fmt)
+                        yield _bad_name(item) or InputFile(item, cand, fmt)
             elif cand.is_file():
                 fmt = input_format(cand)
                 if fmt is None:
                     yield IngestError(
-                        str(cand), "E109",
+                        _shown(cand), "E109",
                         "unsupported file type; use .txt, .html/.htm, .jsonl or .warc/.warc.gz",
                     )
                     continue
                 key = os.path.realpath(cand)
                 if key not in emitted:
                     emitted.add(key)
-                    yield InputFile(cand, cand.parent, fmt)
+                    yield _bad_name(cand) or InputFile(cand, cand.parent, fmt)
             elif cand.is_symlink():
-                yield IngestError(str(cand), "E111", "broken or looping symlink")
+                yield IngestError(_shown(cand), "E111", "broken or looping symlink")
             else:
-                yield IngestError(str(cand), "E110", "no such file or folder")
+                yield IngestError(_shown(cand), "E110", "no such file or folder")
 
 
 def read_inputs(item: InputFile, settings: Settings) -> Iterator[RawDoc | IngestError]:

@@ -25,6 +25,8 @@ LOGGER = logging.getLogger(__name__)
 # Pages above this size are cut before parsing: no article needs more, and lxml's time grows
 # with the page (trafilatura's own default cap is larger, about 20 MB).
 MAX_HTML_CHARS = 8_000_000
+# Above this many elements (benchmark article pages have under 2,000) see _main_text.
+MAX_ELEMENTS = 20_000
 
 _WORD = re.compile(r"\w+")
 # Characters lxml refuses in a str (XML-incompatible controls) and that never carry text.
@@ -120,8 +122,13 @@ def _metadata(tree: HtmlElement) -> dict[str, str | None]:
 
 def _language(tree: HtmlElement) -> str | None:
     candidates = [
-        *tree.xpath("/html/@lang | /html/@xml:lang", namespaces={"xml": "http://www.w3.org/XML/1998/namespace"}),
-        *tree.xpath('//meta[translate(@http-equiv,"CONTENTLAG","contentlag")="content-language"]/@content'),
+        *tree.xpath(
+            "/html/@lang | /html/@xml:lang",
+            namespaces={"xml": "http://www.w3.org/XML/1998/namespace"},
+        ),
+        *tree.xpath(
+            '//meta[translate(@http-equiv,"CONTENTLAG","contentlag")="content-language"]/@content'
+        ),
         *tree.xpath('//meta[@property="og:locale"]/@content'),
     ]
     for value in candidates:
@@ -136,6 +143,12 @@ def _language(tree: HtmlElement) -> str | None:
 
 def _main_text(tree: HtmlElement, url: str | None, meta: dict[str, str | None]) -> tuple[str, str]:
     title = meta.get("title")
+    if _count_elements(tree) > MAX_ELEMENTS:
+        _drop_link_only_blocks(tree)
+        if _count_elements(tree) > MAX_ELEMENTS:
+            # trafilatura's time grows with the element count: one pass only on such pages
+            LOGGER.info("very large page (%s): single extraction pass", url)
+            return _trafilatura_text(tree, url, title, "trafilatura"), "trafilatura"
     text, extractor = _agreed_text(tree, url, title)
     merged = _merge_split_article(tree, text)
     if merged is not None:
@@ -144,6 +157,27 @@ def _main_text(tree: HtmlElement, url: str | None, meta: dict[str, str | None]) 
         if len(more) > len(text) and _containment(_shingles(text), _shingles(more)) >= 0.9:
             return more, more_extractor + "+merged"
     return text, extractor
+
+
+def _count_elements(tree: HtmlElement) -> int:
+    return sum(1 for _ in tree.iter())
+
+
+def _drop_link_only_blocks(tree: HtmlElement) -> None:
+    """Remove blocks that hold nothing but one link (menus, teaser grids) on oversized pages.
+
+    Article text is never a bare link, and this shrinks pages of tens of thousands of teasers
+    to a size the extractors handle in a few seconds.
+    """
+    for link in list(tree.iter("a")):
+        block = None
+        node = link
+        while (parent := node.getparent()) is not None and parent.tag not in ("body", "html"):
+            if len(parent) != 1 or (parent.text or "").strip() or (node.tail or "").strip():
+                break
+            block = node = parent
+        if block is not None and block.getparent() is not None:
+            block.getparent().remove(block)
 
 
 def _agreed_text(tree: HtmlElement, url: str | None, title: str | None) -> tuple[str, str]:
@@ -166,12 +200,15 @@ def _merge_split_article(tree: HtmlElement, text: str) -> HtmlElement | None:
             groups.setdefault((elem.tag, cls), []).append(elem)
     got = _shingles(text)
     for members in groups.values():
-        if len(members) < 2:
+        # a body is cut into a few chunks; hundreds of alike elements are cards or list rows
+        if not 2 <= len(members) <= 50:
             continue
-        chunks = [m for m in members if not m.xpath(".//h1")]
+        prose = [_prose(m) for m in members]
+        keep = [k for k in range(len(members)) if sum(map(len, prose[k])) >= 200]
+        chunks = [members[k] for k in keep if not members[k].xpath(".//h1")]
+        prose = [prose[k] for k in keep if not members[k].xpath(".//h1")]
         if len(chunks) < 2 or not _near_cousins(chunks):
             continue
-        prose = [_prose(m) for m in chunks]
         covered = [_containment(_shingles(" ".join(p)), got) for p in prose]
         main = max(range(len(chunks)), key=lambda k: covered[k])
         main_size = sum(map(len, prose[main]))

@@ -1,0 +1,239 @@
+"""The `newsgraph` console script, run as a user runs it (a subprocess): exit statuses as the
+contract says, help for every command, and never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "examples" / "seeds"
+COMMANDS = ("ingest", "search", "show", "stats", "errors", "export")
+EXPORT_FILES = ("articles", "quotes", "entities", "stories", "events")
+
+
+def _script() -> str:
+    beside = Path(sys.executable).with_name("newsgraph")
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("newsgraph")
+    assert found, "the newsgraph console script is not installed"
+    return found
+
+
+def run(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSGRAPH_")}
+    env.update({"COLUMNS": "200", "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"})
+    proc = subprocess.run(
+        [_script(), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+        encoding="utf-8", errors="replace",
+    )
+    for stream in (proc.stdout, proc.stderr):
+        assert "Traceback" not in stream, f"traceback from {args}:\n{stream}"
+    return proc
+
+
+def _row(table: str, name: str) -> int:
+    """The number in a summary table's row `name` (rich draws the table with box characters)."""
+    match = re.search(rf"^\W*{re.escape(name)}\s*[│|]\s*([\d,]+)", table, re.MULTILINE)
+    assert match, f"no row {name!r} in:\n{table}"
+    return int(match.group(1).replace(",", ""))
+
+
+def run_many(
+    calls: list[list[str]], cwd: Path
+) -> list[subprocess.CompletedProcess[str]]:
+    """Independent commands side by side (each is still its own process), to keep tests fast."""
+    with ThreadPoolExecutor(max_workers=min(8, len(calls))) as pool:
+        return list(pool.map(lambda args: run(*args, cwd=cwd), calls))
+
+
+@pytest.fixture(scope="module")
+def seeded(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
+    work = tmp_path_factory.mktemp("cli")
+    db = work / "seeds.db"
+    proc = run("ingest", str(SEEDS), "--db", str(db), cwd=work)
+    return work, db, proc
+
+
+def test_help_for_every_command(tmp_path: Path) -> None:
+    calls = [["--help"]] + [[command, "--help"] for command in COMMANDS]
+    results = run_many(calls, tmp_path)
+    for args, proc in zip(calls, results, strict=True):
+        assert proc.returncode == 0, (args, proc.stderr)
+        assert "Usage" in proc.stdout, args
+    top = results[0].stdout
+    for name in COMMANDS:
+        assert name in top
+    assert not list(tmp_path.iterdir()), "--help must not create a store or any file"
+
+
+def test_ingest_seeds_exits_0_with_summary(seeded) -> None:
+    _, db, proc = seeded
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    n = len(list(SEEDS.glob("*.txt")))
+    assert _row(proc.stdout, "articles added") == n
+    assert _row(proc.stdout, "inputs with errors") == 0
+    assert "could not be read" not in proc.stdout
+    assert db.exists()
+
+
+def test_reingest_adds_nothing(seeded, tmp_path: Path) -> None:
+    work, db, _ = seeded
+    copy = tmp_path / "copy.db"
+    shutil.copy(db, copy)
+    proc = run("ingest", str(SEEDS), "--db", str(copy), cwd=tmp_path)
+    assert proc.returncode == 0
+    stats = run("stats", "--db", str(copy), cwd=tmp_path)
+    n = len(list(SEEDS.glob("*.txt")))
+    assert _row(proc.stdout, "files unchanged (skipped)") == n
+    assert _row(proc.stdout, "articles added") == 0
+    assert stats.returncode == 0
+    assert _row(stats.stdout, "articles") == n
+
+
+def test_ingest_with_a_bad_file_exits_1_and_lists_it(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    shutil.copy(next(SEEDS.glob("*.txt")), corpus / "good.txt")
+    (corpus / "bad file é.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(300))
+    (corpus / "empty.txt").write_bytes(b"")
+    proc = run("ingest", str(corpus), "--db", str(tmp_path / "s.db"), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "2 input(s) could not be read" in proc.stdout
+    assert f"E103 {corpus / 'bad file é.txt'}" in proc.stdout
+    assert f"E102 {corpus / 'empty.txt'}" in proc.stdout
+    errors = run("errors", "--db", str(tmp_path / "s.db"), cwd=tmp_path)
+    assert errors.returncode == 0
+    assert "E103" in errors.stdout and "bad file é.txt" in errors.stdout
+
+
+def test_ingest_nonexistent_path_is_a_bad_input_not_usage(tmp_path: Path) -> None:
+    missing = tmp_path / "no such folder"
+    proc = run("ingest", str(missing), "--db", str(tmp_path / "s.db"), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert "E110" in proc.stdout and str(missing) in proc.stdout
+
+
+USAGE_ERRORS = {
+    "unknown-option": ["ingest", "--no-such-option", "x"],
+    "no-paths": ["ingest"],
+    "jobs-0": ["ingest", "x", "--jobs", "0"],
+    "unknown-command": ["frobnicate"],
+    "search-no-query": ["search"],
+    "export-no-out": ["export", "--db", "x.db"],
+}
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    calls = list(USAGE_ERRORS.values())
+    for name, proc in zip(USAGE_ERRORS, run_many(calls, tmp_path), strict=True):
+        assert proc.returncode == 2, (name, proc.stdout + proc.stderr)
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_export_unknown_format_exits_2(seeded, tmp_path: Path) -> None:
+    _, db, _ = seeded
+    proc = run("export", "--db", str(db), "--out", str(tmp_path / "o"), "--format", "csv",
+               cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "jsonl or parquet" in proc.stderr + proc.stdout
+
+
+FTS_BREAKERS = ["NATO's \"", "AND OR", '"', "NEAR(a b", "title:", "Putin AND (", "*", ""]
+
+
+def test_search_never_crashes(seeded) -> None:
+    work, db, _ = seeded
+    calls = [["search", q, "--db", str(db)] for q in FTS_BREAKERS]
+    for args, proc in zip(calls, run_many(calls, work), strict=True):
+        assert proc.returncode == 0, (args, proc.stdout + proc.stderr)
+        assert "article(s) match" in proc.stdout, args
+
+
+def test_search_finds_seed_words(seeded) -> None:
+    work, db, _ = seeded
+    proc = run("search", "NATO's \"", "--db", str(db), cwd=work)
+    assert proc.returncode == 0
+    assert not proc.stdout.startswith("0 article(s)")
+    proc = run("search", "Putin", "--db", str(db), cwd=work)
+    first = proc.stdout.splitlines()[0]
+    assert first.split()[0].replace(",", "").isdigit() and int(first.split()[0]) >= 1
+
+
+def test_show_known_and_unknown_id(seeded) -> None:
+    work, db, _ = seeded
+    proc = run("show", "zzzzzzzzzzzz", "--db", str(db), cwd=work)
+    assert proc.returncode == 1
+    assert "no article" in proc.stderr
+    # a real id, taken from the export
+    out = work / "ids"
+    assert run("export", "--db", str(db), "--out", str(out), cwd=work).returncode == 0
+    first = json.loads((out / "articles.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    proc = run("show", first["id"], "--db", str(db), cwd=work)
+    assert proc.returncode == 0
+    assert first["id"] in proc.stdout
+
+
+def test_stats_and_errors_on_a_clean_store(seeded) -> None:
+    work, db, _ = seeded
+    stats = run("stats", "--db", str(db), cwd=work)
+    assert stats.returncode == 0 and "articles" in stats.stdout
+    errors = run("errors", "--db", str(db), cwd=work)
+    assert errors.returncode == 0 and "no errors" in errors.stdout
+
+
+def test_export_jsonl_and_parquet_agree(seeded, tmp_path: Path) -> None:
+    work, db, _ = seeded
+    pq = pytest.importorskip("pyarrow.parquet")
+    jdir, pdir = tmp_path / "j", tmp_path / "p"
+    pj = run("export", "--db", str(db), "--out", str(jdir), cwd=work)
+    assert pj.returncode == 0, pj.stderr
+    for name in EXPORT_FILES:
+        assert (jdir / f"{name}.jsonl").exists(), name
+    rows = [json.loads(ln) for ln in
+            (jdir / "articles.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(list(SEEDS.glob("*.txt")))
+    for key in ("id", "source_path", "url", "outlet", "title", "text", "published",
+                "published_source", "language", "story_id", "duplicate_of", "removed"):
+        assert all(key in r for r in rows), key
+    pp = run("export", "--db", str(db), "--out", str(pdir), "--format", "parquet", cwd=work)
+    assert pp.returncode == 0, pp.stderr
+    table = pq.read_table(pdir / "articles.parquet").to_pylist()
+    assert [r["id"] for r in table] == [r["id"] for r in rows]
+    assert table == rows  # same rows, same values, same order
+    # same store, same bytes
+    again = tmp_path / "j2"
+    run("export", "--db", str(db), "--out", str(again), cwd=work)
+    assert (again / "articles.jsonl").read_bytes() == (jdir / "articles.jsonl").read_bytes()
+
+
+def test_commands_on_a_missing_store(tmp_path: Path) -> None:
+    db = tmp_path / "missing.db"
+    calls = [["stats"], ["errors"], ["search", "x"], ["show", "abcd"],
+             ["export", "--out", str(tmp_path / "out")]]
+    for args, proc in zip(calls, run_many([[*a, "--db", str(db)] for a in calls], tmp_path),
+                          strict=True):
+        assert proc.returncode != 0, args
+        assert "no store" in proc.stderr and "newsgraph ingest" in proc.stderr, args
+    assert not db.exists(), "a reader must not create the store"
+
+
+def test_commands_on_a_file_that_is_not_a_store(tmp_path: Path) -> None:
+    db = tmp_path / "notes.txt"
+    db.write_text("just some notes\n")
+    calls = [[*args, "--db", str(db)] for args in (["stats"], ["search", "x"], ["ingest", "."])]
+    for args, proc in zip(calls, run_many(calls, tmp_path), strict=True):
+        assert proc.returncode != 0, args
+        assert "not a newsgraph store" in proc.stderr, args
+    assert db.read_text() == "just some notes\n", "a foreign file is never overwritten"
