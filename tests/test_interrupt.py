@@ -171,12 +171,6 @@ def test_ctrl_c_exits_130_politely_then_rerun_completes(corpus_and_clean, tmp_pa
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.xfail(
-    reason="engines/local.py: pool workers do not ignore SIGINT, so a terminal Ctrl-C (sent to "
-    "the whole process group) prints a KeyboardInterrupt traceback from each worker, and the "
-    "pool's terminate() sometimes hangs",
-    strict=False,
-)
 def test_ctrl_c_to_the_process_group_with_workers(corpus_and_clean, tmp_path: Path) -> None:
     """What a terminal does on Ctrl-C: SIGINT to every process of the foreground group."""
     corpus, _ = corpus_and_clean

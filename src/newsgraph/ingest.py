@@ -17,6 +17,7 @@ from newsgraph.stages.read.discover import InputFile, discover_inputs, read_inpu
 from newsgraph.stages.repeats import RepeatLearner
 from newsgraph.store import Store
 
+
 @dataclass
 class RunReport:
     run_id: int = 0
@@ -96,16 +97,20 @@ class Ingest:
                 self.progress("file", 1)
                 continue
             source = _Source(str(item.path), st.st_size, st.st_mtime_ns, sha)
-            for raw in read_inputs(item, self.settings):
-                if isinstance(raw, IngestError):
-                    source.errors += 1
-                    self._error(raw)
-                    continue
-                self._set_group(raw, item)
-                source.last_doc = number
-                self.doc_sources[number] = source
-                yield number, raw
-                number += 1
+            try:
+                for raw in read_inputs(item, self.settings):
+                    if isinstance(raw, IngestError):
+                        source.errors += 1
+                        self._error(raw)
+                        continue
+                    self._set_group(raw, item)
+                    source.last_doc = number
+                    self.doc_sources[number] = source
+                    yield number, raw
+                    number += 1
+            except Exception as exc:  # rule 3: a reader bug on one file costs only that file
+                source.errors += 1
+                self._error(IngestError(str(item.path), "E101", f"reader failed: {exc!r}"[:500]))
             self.sources.append(source)
             self.progress("file", 1)
 
@@ -187,14 +192,10 @@ class Ingest:
         for art in fresh:  # duplicates first: a copy's lines must not teach the learner
             self.dedup.check(art, art.signature)
         counts = self.repeats.learn_and_apply(fresh, sigs)
-        for i in range(0, len(fresh), self.settings.batch_size * 8):
-            chunk = fresh[i:i + self.settings.batch_size * 8]
-            self.store.write_batch(
-                chunk, sigs, self.settings.dedup_bands, counts if i == 0 else [],
-                self.pending_errors if i == 0 else [], self.report.run_id,
-            )
-        if not fresh:
-            self.store.record_errors(self.pending_errors, self.report.run_id)
+        # the whole round in one transaction: it is committed entirely or not at all
+        self.store.write_batch(
+            fresh, sigs, self.settings.dedup_bands, counts, self.pending_errors, self.report.run_id
+        )
         self.pending_errors = []
         self.seen_ids.update(a.id for a in fresh)
         self.dedup.forget_run()

@@ -114,7 +114,7 @@ def materialize(raw: RawDoc, settings: Settings) -> Article | IngestError:
         if isinstance(raw.data, bytes):
             if len(raw.data) > settings.max_file_bytes:
                 raise InputError("E105", f"{len(raw.data):,} bytes is over the limit")
-            content, _ = decode_bytes(raw.data)
+            content, _ = decode_bytes(raw.data, raw.hints.get("charset"))
         else:
             content = normalize_text(raw.data)
             if not content.strip():

@@ -4,6 +4,7 @@ order, and at most `2 x jobs` batches are in flight, so memory stays bounded on 
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 from collections import deque
 from collections.abc import Iterable, Iterator
 
@@ -15,6 +16,9 @@ _worker: Worker | None = None
 
 
 def _init(settings: Settings) -> None:
+    # Ctrl-C reaches the whole process group: the driver handles it (commits stay, pool is
+    # terminated); workers must not each die with a traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker
     _worker = Worker(settings)
     _worker.setup()  # models load once per worker process

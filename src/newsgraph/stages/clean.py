@@ -98,7 +98,8 @@ def _mark_date_line(lines: list[Line], article: Article) -> None:
     from newsgraph.stages.dates import date_from_text_lines
 
     live = [ln for ln in lines if ln.reason is None]
-    finding, index = date_from_text_lines([ln.text for ln in live])
+    # a date line is short: long lines (a 5 MB transcript's only line) are not searched
+    finding, index = date_from_text_lines([ln.text if len(ln.text) <= 300 else "" for ln in live])
     if finding.value is None or index is None:
         return
     article.notes["text_date"] = {

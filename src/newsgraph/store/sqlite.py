@@ -166,12 +166,9 @@ class Store:
                 rows,
             )
             written = self.conn.total_changes - before
-            seqs = dict(
-                self.conn.execute(
-                    f"SELECT id, seq FROM articles WHERE id IN ({','.join('?' * len(articles))})",
-                    [a.id for a in articles],
-                ).fetchall()
-            ) if articles else {}
+            seqs = dict(zip(
+                (a.id for a in articles), self._seqs([a.id for a in articles]), strict=True
+            ))
             exact, signatures, band_rows = [], [], []
             for art in articles:
                 sig = sigs.get(art.id)
@@ -194,6 +191,15 @@ class Store:
             )
             self.record_errors(errors, run_id, commit=False)
         return written
+
+    def _seqs(self, ids: list[str]) -> list[int]:
+        found: dict[str, int] = {}
+        for i in range(0, len(ids), 500):  # SQLite caps the number of ? in one statement
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(
+                f"SELECT id, seq FROM articles WHERE id IN ({marks})", chunk).fetchall())
+        return [found[i] for i in ids]
 
     def record_errors(self, errors: list[IngestError], run_id: int, commit: bool = True) -> None:
         rows = [(e.path, e.code, e.message, run_id) for e in errors]

@@ -178,11 +178,27 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def decode_bytes(data: bytes) -> tuple[str, str]:
+def _declared(data: bytes, declared: str | None) -> str | None:
+    """A charset the transport declared (HTTP header), used when the bytes fit it and carry no
+    BOM; a wrong declaration (common) falls back to detection."""
+    if not declared or data.startswith(tuple(bom for bom, _ in _BOMS)):
+        return None
+    try:
+        codecs.lookup(declared)
+        data.decode(declared)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return declared
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """(text, encoding). Raises InputError E102/E103/E104 with a reason a person can act on."""
     if not data.strip(b" \t\r\n\x00\x0b\x0c"):
         raise InputError("E102", "the input is empty (no characters other than white space)")
-    encoding, skip = detect_encoding(data)
+    encoding = _declared(data, declared)
+    skip = 0
+    if encoding is None:
+        encoding, skip = detect_encoding(data)
     try:
         text = data[skip:].decode(encoding, errors="strict")
     except (UnicodeDecodeError, LookupError):

@@ -1,9 +1,10 @@
 """Main-text and metadata extraction from one HTML page.
 
-trafilatura finds the article container; on its XML tree we then apply generic page-structure
-rules it does not have: the headline repeated at the top, "related articles" link lists and
-newsletter/share/copyright blocks at the end, and a second opinion from readability when
-trafilatura keeps only a fragment of an article split into several containers.
+trafilatura finds the article container. On its XML tree we then apply generic page-structure
+rules it lacks (the headline repeated at the top, share/newsletter/copyright furniture, the
+"related stories" block after the last paragraph), choose between three trafilatura modes by
+their agreement, and join article bodies split into sibling containers.
+Measured in eval/extraction.py, notes in eval/extraction_notes.md.
 No publication date here: that is the dates module's job.
 """
 
@@ -116,7 +117,10 @@ def _metadata(tree: HtmlElement) -> dict[str, str | None]:
             fields[key] = (value.strip() or None) if isinstance(value, str) else None
     except Exception as err:  # metadata is best effort; the body is what matters
         LOGGER.debug("metadata extraction failed: %s", err)
-    fields["language"] = _language(tree)
+    try:
+        fields["language"] = _language(tree)
+    except Exception as err:  # odd attribute values must not cost the body
+        LOGGER.debug("language lookup failed: %s", err)
     return fields
 
 
