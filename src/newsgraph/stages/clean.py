@@ -110,18 +110,21 @@ def _mark_date_line(lines: list[Line], article: Article) -> None:
 
 
 def _mark_repeats(lines: list[Line]) -> None:
-    """Captions are often printed twice (image alt + caption); other repeated lines keep one."""
+    """Scrapers print captions twice (image alt + caption) and sometimes a subheading twice in
+    a row. A repeated line with a photo credit goes entirely; any other line loses only a copy
+    that directly follows itself — lines repeated apart (tables, recipes, refrains) are content.
+    """
     keys = [line_key(ln.text) if ln.reason is None else "" for ln in lines]
     counts = Counter(k for k in keys if k and (word_count(k) >= 3 or len(k) >= 15))
-    seen: set[str] = set()
+    previous = ""
     for ln, key in zip(lines, keys, strict=True):
-        if counts.get(key, 0) < 2:
-            continue
-        if CAPTION_MARK.search(ln.text):
-            ln.reason = "image caption (printed twice)"
-        elif key in seen:
-            ln.reason = "repeated line"
-        seen.add(key)
+        if counts.get(key, 0) >= 2:
+            if CAPTION_MARK.search(ln.text):
+                ln.reason = "image caption (printed twice)"
+            elif key == previous:
+                ln.reason = "repeated line"
+        if key:
+            previous = key
 
 
 def _mark_footer(lines: list[Line]) -> None:
@@ -174,7 +177,8 @@ def clean_article(article: Article, kind: str) -> Article:
     _mark_title(lines, article, kind)
     _mark_date_line(lines, article)
     _mark_repeats(lines)
-    _mark_footer(lines)
+    if kind == "text":  # the HTML reader trims a page's tail with the DOM in hand
+        _mark_footer(lines)
     assemble(article, lines)
     article.versions["clean"] = VERSION
     return article
