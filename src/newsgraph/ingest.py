@@ -78,7 +78,6 @@ class Ingest:
         self.doc_sources: dict[int, _Source] = {}
         self.dedup = Deduplicator(settings, store.lookup_exact, store.lookup_bands)
         self.repeats = RepeatLearner(settings, store.load_line_counts)
-        self.seen_ids: set[str] = set()
 
     # ---- reading ------------------------------------------------------------------------
     def _raw_docs(self, inputs: list[InputFile]) -> Iterator[tuple[int, RawDoc]]:
@@ -180,7 +179,7 @@ class Ingest:
 
     def _commit(self, round_: list[tuple[int, Article]], last_number: int, final: bool = False):
         articles = [a for _, a in round_]
-        known = self.store.existing_ids(a.id for a in articles) | self.seen_ids
+        known = self.store.existing_ids(a.id for a in articles)
         fresh: list[Article] = []
         for art in articles:
             if art.id in known:
@@ -192,27 +191,29 @@ class Ingest:
         for art in fresh:  # duplicates first: a copy's lines must not teach the learner
             self.dedup.check(art, art.signature)
         counts = self.repeats.learn_and_apply(fresh, sigs)
-        # the whole round in one transaction: it is committed entirely or not at all
+        # the whole round in one transaction (one fsync): committed entirely or not at all,
+        # with the input files it completes, so a re-run skips exactly those
         self.store.write_batch(
-            fresh, sigs, self.settings.dedup_bands, counts, self.pending_errors, self.report.run_id
+            fresh, sigs, self.settings.dedup_bands, counts, self.pending_errors,
+            self.report.run_id, sources=self._completed_sources(last_number, final),
         )
         self.pending_errors = []
-        self.seen_ids.update(a.id for a in fresh)
         self.dedup.forget_run()
+        self.repeats.forget_run()  # counts are in the store now: memory stays flat
         for art in fresh:
             self.report.articles_new += 1
             self.report.removed_lines += len(art.removed)
             self.report.dates_found += art.published is not None
             self.report.duplicates += art.duplicate_of is not None
         self.progress("article", len(articles))
-        self._mark_sources(last_number, final)
 
-    def _mark_sources(self, last_number: int, final: bool) -> None:
-        """A source is complete once every RawDoc it produced is committed."""
+    def _completed_sources(self, last_number: int, final: bool) -> list[tuple[Any, ...]]:
+        """Source rows for the files whose every RawDoc is in this round or an earlier one.
+        A file with any error stays 'failed', so the next run reads (and reports) it again."""
+        rows = []
         while self.sources and (final or self.sources[0].last_doc <= last_number):
             src = self.sources.pop(0)
             status = "failed" if src.errors else "done"
-            self.store.mark_source(
-                src.path, src.size, src.mtime_ns, src.sha256, status, src.articles, src.errors,
-                self.report.run_id,
-            )
+            rows.append((src.path, src.size, src.mtime_ns, src.sha256, status, src.articles,
+                         src.errors, self.report.run_id))
+        return rows

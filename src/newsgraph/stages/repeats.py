@@ -105,6 +105,10 @@ class RepeatLearner:
                 return False
         return True
 
+    def forget_run(self) -> None:
+        """Called once the driver has committed a round (its counts are in the store)."""
+        self.counts.clear()
+
     def _is_boilerplate(self, count: LineCount) -> bool:
         if count.docs < self.settings.repeat_min_docs:
             return False

@@ -11,7 +11,7 @@ import json
 import re
 import sqlite3
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -126,16 +126,6 @@ class Store:
             return other is not None
         return False
 
-    def mark_source(
-        self, path: str, size: int, mtime_ns: int, sha256: str, status: str,
-        articles: int, errors: int, run_id: int,
-    ) -> None:
-        with self.conn:
-            self.conn.execute(
-                "INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?,?,?,?)",
-                (path, size, mtime_ns, sha256, status, articles, errors, run_id),
-            )
-
     # ---- the writer -----------------------------------------------------------------------
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
         ids = list(ids)
@@ -155,8 +145,10 @@ class Store:
         line_counts: Iterable[tuple[str, str, LineCount]],
         errors: list[IngestError],
         run_id: int,
+        sources: Sequence[tuple[Any, ...]] = (),
     ) -> int:
-        """One transaction: articles, their dedup index rows, learned line counts, errors."""
+        """One transaction: articles, their dedup index rows, learned line counts, errors, and
+        the input files this completes."""
         rows = [_article_row(a, run_id) for a in articles]
         with self.conn:
             before = self.conn.total_changes
@@ -190,6 +182,8 @@ class Store:
                  for g, h, c in line_counts],
             )
             self.record_errors(errors, run_id, commit=False)
+            self.conn.executemany("INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?,?,?,?)",
+                                  sources)
         return written
 
     def _seqs(self, ids: list[str]) -> list[int]:
