@@ -1,5 +1,5 @@
 """The local engine: in-process for one job, a process pool for more. Results come back in input
-order, and at most `2 x jobs` batches are in flight, so memory stays bounded on huge inputs."""
+order, and at most `4 x jobs` batches are in flight, so memory stays bounded on huge inputs."""
 
 from __future__ import annotations
 
@@ -45,12 +45,14 @@ class LocalEngine:
                 yield worker.process(batch)
             return
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+        if ctx.get_start_method() == "fork":
+            Worker(self.settings).setup()  # load models once here; forked workers share them
         self._pool = ctx.Pool(self.jobs, initializer=_init, initargs=(self.settings,))
         try:
             pending: deque[mp.pool.AsyncResult] = deque()
             for batch in batches:
                 pending.append(self._pool.apply_async(_run, (batch,)))
-                while len(pending) >= 2 * self.jobs:
+                while len(pending) >= 4 * self.jobs:  # workers keep busy while the driver commits
                     yield pending.popleft().get()
             while pending:
                 yield pending.popleft().get()

@@ -170,7 +170,8 @@ class Store:
                 exact.append((sig.exact, root))
                 if sig.minhash:
                     signatures.append((art.id, seqs[art.id], root, sig.n_shingles, sig.to_bytes()))
-                    band_rows.extend((k, art.id) for k in band_keys(sig.minhash, bands))
+                    keys = sig.keys if len(sig.keys) == bands else band_keys(sig.minhash, bands)
+                    band_rows.extend((k, art.id) for k in keys)
             self.conn.executemany("INSERT OR IGNORE INTO dedup_exact VALUES (?,?)", exact)
             self.conn.executemany(
                 "INSERT OR IGNORE INTO dedup_signatures VALUES (?,?,?,?,?)", signatures
