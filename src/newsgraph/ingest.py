@@ -76,7 +76,10 @@ class Ingest:
         self.report = RunReport()
         self.sources: list[_Source] = []  # read, not yet marked, in order
         self.doc_sources: dict[int, _Source] = {}
-        self.dedup = Deduplicator(settings, store.lookup_exact, store.lookup_bands)
+        self.dedup = Deduplicator(
+            settings, store.lookup_exact, store.lookup_bands,
+            bulk_exact=store.lookup_exact_many, bulk_bands=store.lookup_bands_many,
+        )
         self.repeats = RepeatLearner(settings, store.load_line_counts)
 
     # ---- reading ------------------------------------------------------------------------
@@ -116,11 +119,11 @@ class Ingest:
     @staticmethod
     def _set_group(raw: RawDoc, item: InputFile) -> None:
         """Where learned boilerplate is counted when the outlet is unknown: the file's folder
-        (for .txt/.html), or the container file itself (for .jsonl/.warc)."""
+        (for .txt/.html files)."""
         if item.fmt in ("text", "html"):
             raw.hints.setdefault("group", str(item.path.parent))
-        else:
-            raw.hints.setdefault("group", str(item.path))
+        # A .jsonl/.warc file mixes outlets: its records are grouped by outlet (field or URL)
+        # only — learning lines across a whole mixed dump would eat shared wire sentences.
 
     def _batches(self, inputs: list[InputFile]) -> Iterator[list[RawDoc]]:
         batch: list[RawDoc] = []
@@ -188,6 +191,7 @@ class Ingest:
                 known.add(art.id)
                 fresh.append(art)
         sigs = {a.id: a.signature for a in fresh}
+        self.dedup.prefetch(sigs.values())
         for art in fresh:  # duplicates first: a copy's lines must not teach the learner
             self.dedup.check(art, art.signature)
         counts = self.repeats.learn_and_apply(fresh, sigs)

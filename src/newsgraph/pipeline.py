@@ -76,11 +76,6 @@ class MetaStage(BaseStage):
 
         return VERSION
 
-    def setup(self) -> None:
-        from newsgraph.stages.meta import _language_identifier
-
-        _language_identifier()
-
     def process_one(self, article: Article) -> Article:
         from newsgraph.stages.meta import annotate
 
@@ -95,8 +90,10 @@ class SignatureStage(BaseStage):
 
     def process_one(self, article: Article) -> Article:
         from newsgraph.stages.dedup import signature
+        from newsgraph.stages.repeats import line_keys
 
         article.signature = signature(article.text, self.settings)
+        article.line_keys = line_keys(article, self.settings)
         if article.signature.truncated:
             article.notes["dedup_truncated"] = "signature covers the first 50,000 words"
         return article

@@ -61,9 +61,12 @@ class Article:
     hints: dict[str, Any] = field(default_factory=dict)  # reader metadata; html is not kept here
     notes: dict[str, Any] = field(default_factory=dict)  # provenance of guesses, refusals, caps
     versions: dict[str, str] = field(default_factory=dict)  # stage name -> version that ran
-    # Transient, never stored: the decoded HTML (for date evidence) and the dedup signature.
+    # Transient, never stored: the decoded HTML (for date evidence), the dedup signature and
+    # the kept lines' keys for learned boilerplate (both made in workers, used by the driver).
     html: str | None = field(default=None, repr=False, compare=False)
     signature: Any = field(default=None, repr=False, compare=False)
+    line_keys: list[tuple[str, str] | None] | None = field(default=None, repr=False,
+                                                            compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

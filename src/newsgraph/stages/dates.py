@@ -243,8 +243,13 @@ class _LineDate:
     ambiguous: tuple[date, ...] = ()
 
 
+_HAS_YEAR = re.compile(r"\d\d")  # a 4-digit year, or the 2-digit year of 11/30/09
+
+
 def _line_date(line: str) -> _LineDate | None:
     """The publication date a single line states, or a refusal, or None (not a date line)."""
+    if not _HAS_YEAR.search(line):  # every accepted date has a year: most lines end here
+        return None
     evidence = line.strip()
     text = " ".join(line.split())
     if not text or _TWEET.search(text) or _NOT_PUBLICATION.match(text):

@@ -108,13 +108,37 @@ class Deduplicator:
     settings: Settings
     lookup_exact: Callable[[str], str | None]
     lookup_bands: Callable[[list[int]], Iterable[Candidate]]
+    # Optional bulk readers: one query per round instead of one per article (see prefetch).
+    bulk_exact: Callable[[list[str]], dict[str, str]] | None = None
+    bulk_bands: Callable[[list[int]], dict[int, list[Candidate]]] | None = None
     _exact: dict[str, str] = field(default_factory=dict)
     _bands: dict[int, list[Candidate]] = field(default_factory=dict)
+    _stored_exact: dict[str, str] | None = None
+    _stored_bands: dict[int, list[Candidate]] | None = None
     _arrivals: int = 0
+
+    def prefetch(self, sigs: Iterable[Signature]) -> None:
+        """Read from the store, at once, everything this round's articles can match."""
+        if self.bulk_exact is None or self.bulk_bands is None:
+            return
+        sigs = list(sigs)
+        self._stored_exact = self.bulk_exact([s.exact for s in sigs])
+        keys = {k for s in sigs if s.minhash for k in _keys(s, self.settings.dedup_bands)}
+        self._stored_bands = self.bulk_bands(sorted(keys))
+
+    def _store_exact(self, digest: str) -> str | None:
+        if self._stored_exact is not None:
+            return self._stored_exact.get(digest)
+        return self.lookup_exact(digest)
+
+    def _store_bands(self, keys: list[int]) -> Iterable[Candidate]:
+        if self._stored_bands is not None:
+            return [c for k in keys for c in self._stored_bands.get(k, ())]
+        return self.lookup_bands(keys)
 
     def check(self, article: Article, sig: Signature) -> None:
         article.versions["dedup"] = VERSION
-        root = self._exact.get(sig.exact) or self.lookup_exact(sig.exact)
+        root = self._exact.get(sig.exact) or self._store_exact(sig.exact)
         if root is not None and root != article.id:
             article.duplicate_of, article.duplicate_score = root, 1.0
             article.notes["duplicate"] = {"method": "exact"}
@@ -133,7 +157,7 @@ class Deduplicator:
     def _near(self, article: Article, sig: Signature) -> None:
         keys = _keys(sig, self.settings.dedup_bands)
         seen: dict[str, Candidate] = {}
-        for cand in self.lookup_bands(keys):
+        for cand in self._store_bands(keys):
             seen.setdefault(cand.article_id, cand)
         for key in keys:
             for cand in self._bands.get(key, ()):
@@ -165,3 +189,4 @@ class Deduplicator:
         """Called once the driver has committed this run's articles to the store."""
         self._exact.clear()
         self._bands.clear()
+        self._stored_exact = self._stored_bands = None

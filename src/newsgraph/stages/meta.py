@@ -7,7 +7,6 @@ not make, no language for a text too short to tell. Refusals are noted on the ar
 from __future__ import annotations
 
 import re
-from typing import Any
 from urllib.parse import urlsplit
 
 from newsgraph.config import Settings
@@ -15,30 +14,29 @@ from newsgraph.records import Article
 
 VERSION = "meta/1"
 
-_identifier: Any = None
 _NON_LETTERS = re.compile(r"[\W\d_]+")
-
-
-def _language_identifier() -> Any:
-    """py3langid's model, loaded once per process (rule 7: heavy things load lazily, once)."""
-    global _identifier
-    if _identifier is None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    return _identifier
+# CLD2 (Google's compact language detector, what Common Crawl labels its pages with) rejects
+# control characters and lone surrogates; they carry no language anyway.
+_CLD2_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def detect_language(text: str, settings: Settings) -> tuple[str | None, float | None]:
-    # ~800 characters tell a language as well as the whole text (py3langid is linear in length)
-    sample = text[:800]
+    """ISO 639-1 code and CLD2's share of the sample in that language (0-1), or None when the
+    text is too short or CLD2 does not call its answer reliable."""
+    import pycld2  # lazy: a C extension, cheap to load
+
+    sample = _CLD2_UNSAFE.sub(" ", text[:3000])
     if len(_NON_LETTERS.sub("", sample)) < settings.language_min_chars:
         return None, None
-    lang, prob = _language_identifier().classify(sample)
-    prob = round(float(prob), 4)
-    if prob < settings.language_min_score:
-        return None, prob
-    return str(lang), prob
+    try:
+        reliable, _, details = pycld2.detect(sample)
+    except pycld2.error:
+        return None, None
+    name, code, percent, _ = details[0]
+    score = round(percent / 100, 4)
+    if not reliable or code == "un" or score < settings.language_min_score:
+        return None, score
+    return code, score
 
 
 def outlet_from_url(url: str | None) -> str | None:

@@ -34,6 +34,18 @@ def line_hash(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
+def line_keys(article: Article, settings: Settings) -> list[tuple[str, str] | None]:
+    """(key, hash) for each kept line short enough to be boilerplate, else None. Pure: runs in
+    the workers, so the driver only counts."""
+    out: list[tuple[str, str] | None] = []
+    for seg in article.segments:
+        key = ""
+        if seg.length <= settings.repeat_max_chars:
+            key = line_key(article.text[seg.clean:seg.clean + seg.length])
+        out.append((key, line_hash(key)) if key else None)
+    return out
+
+
 @dataclass
 class LineCount:
     docs: int = 0
@@ -48,15 +60,11 @@ class RepeatLearner:
     load_counts: Callable[[str, list[str]], dict[str, LineCount]]  # from the store
     counts: dict[tuple[str, str], LineCount] = field(default_factory=dict)
 
-    def _lines(self, article: Article) -> list[tuple[int, str]]:
-        out = []
-        for i, seg in enumerate(article.segments):
-            text = article.text[seg.clean:seg.clean + seg.length]
-            if len(text) <= self.settings.repeat_max_chars:
-                key = line_key(text)
-                if key:
-                    out.append((i, key))
-        return out
+    def _lines(self, article: Article) -> list[tuple[int, str, str]]:
+        keys = article.line_keys
+        if keys is None or len(keys) != len(article.segments):
+            keys = line_keys(article, self.settings)
+        return [(i, key, h) for i, kh in enumerate(keys) if kh is not None for key, h in [kh]]
 
     def learn_and_apply(
         self, articles: list[Article], sigs: dict[str, Signature]
@@ -68,7 +76,7 @@ class RepeatLearner:
             grp = group_of(art)
             if grp is None or art.duplicate_of:
                 continue
-            lines = [(i, key, line_hash(key)) for i, key in self._lines(art)]
+            lines = self._lines(art)
             per_article.append((art, grp, lines))
             wanted.setdefault(grp, set()).update(h for _, _, h in lines)
         for grp, hashes in wanted.items():
@@ -91,6 +99,7 @@ class RepeatLearner:
             drops = {i: REASON for i, _, h in lines if self._is_boilerplate(self.counts[(grp, h)])}
             if drops and len(drops) < len(art.segments):  # never empty an article entirely
                 drop_lines(art, drops)
+                art.line_keys = None
             art.versions["repeats"] = VERSION
         return [(g, h, self.counts[(g, h)]) for g, h in sorted(touched)]
 

@@ -212,6 +212,35 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    def lookup_exact_many(self, digests: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for i in range(0, len(digests), 500):
+            chunk = digests[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(self.conn.execute(
+                f"SELECT hash, article_id FROM dedup_exact WHERE hash IN ({marks})", chunk))
+        return found
+
+    def lookup_bands_many(self, keys: list[int]) -> dict[int, list[Candidate]]:
+        """Stored candidates per band key, each list in first-seen order."""
+        found: dict[int, list[Candidate]] = {}
+        sigs: dict[str, Candidate] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(
+                "SELECT b.band, s.article_id, s.seq, s.root, s.n_shingles, s.minhash "
+                "FROM dedup_bands b JOIN dedup_signatures s ON s.article_id=b.article_id "
+                f"WHERE b.band IN ({marks}) ORDER BY s.seq", chunk)
+            for band, art_id, seq, root, n, blob in rows:
+                cand = sigs.get(art_id)
+                if cand is None:
+                    sig = array("I")
+                    sig.frombytes(blob)
+                    cand = sigs[art_id] = Candidate(art_id, n, sig, root, seq)
+                found.setdefault(band, []).append(cand)
+        return found
+
     def lookup_bands(self, keys: list[int]) -> list[Candidate]:
         if not keys:
             return []
