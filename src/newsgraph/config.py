@@ -17,7 +17,9 @@ class Settings:
     db: str = "newsgraph.db"
     jobs: int = 1
     batch_size: int = 64  # articles per worker task
-    round_size: int = 1000  # articles per corpus round (learned lines, dedup) and commit
+    # Articles per corpus round (learned lines, dedup) and per commit: small enough that the
+    # single writer's work overlaps the workers', large enough for few transactions.
+    round_size: int = 250
     # Size limits: inputs above them are reported (E105), never a crash.
     max_file_bytes: int = 200_000_000  # one .txt/.html file
     max_record_bytes: int = 50_000_000  # one JSONL line / WARC record / decoded article

@@ -65,8 +65,8 @@ class Article:
     # the kept lines' keys for learned boilerplate (both made in workers, used by the driver).
     html: str | None = field(default=None, repr=False, compare=False)
     signature: Any = field(default=None, repr=False, compare=False)
-    line_keys: list[tuple[str, str] | None] | None = field(default=None, repr=False,
-                                                            compare=False)
+    line_keys: list[tuple[str, bool] | None] | None = field(default=None, repr=False,
+                                                             compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,5 +1,5 @@
 """The local engine: in-process for one job, a process pool for more. Results come back in input
-order, and at most `4 x jobs` batches are in flight, so memory stays bounded on huge inputs."""
+order, and at most `8 x jobs` batches are in flight, so memory stays bounded on huge inputs."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ class LocalEngine:
             pending: deque[mp.pool.AsyncResult] = deque()
             for batch in batches:
                 pending.append(self._pool.apply_async(_run, (batch,)))
-                while len(pending) >= 4 * self.jobs:  # workers keep busy while the driver commits
+                while len(pending) >= 8 * self.jobs:  # workers keep busy while the driver commits
                     yield pending.popleft().get()
             while pending:
                 yield pending.popleft().get()

@@ -125,12 +125,11 @@ _GATES: list[re.Pattern[str] | None] = [
 # Words that mark a caption-like line even without a credit (used for repeated lines).
 CAPTION_MARK = re.compile(r"\b(photo|image|picture|pictured|file photo|credit)\b", re.I)
 _STRIP = " \t.:;,!|•·-–—>»*#"
-_SPACE = re.compile(r"\s+")
 
 
 def line_key(line: str) -> str:
     """Lower-cased, spaces folded, edge punctuation stripped: how lines are compared."""
-    return _SPACE.sub(" ", line.strip().lower()).strip(_STRIP)
+    return " ".join(line.lower().split()).strip(_STRIP)  # split() folds white space in C
 
 
 def rule_reason(line: str) -> str | None:

@@ -115,7 +115,9 @@ def _mark_repeats(lines: list[Line]) -> None:
     that directly follows itself — lines repeated apart (tables, recipes, refrains) are content.
     """
     keys = [line_key(ln.text) if ln.reason is None else "" for ln in lines]
-    counts = Counter(k for k in keys if k and (word_count(k) >= 3 or len(k) >= 15))
+    counts = Counter(k for k in keys if k)
+    for key in [k for k, n in counts.items() if n >= 2 and len(k) < 15 and word_count(k) < 3]:
+        del counts[key]  # too short to say it is the same line printed twice
     previous = ""
     for ln, key in zip(lines, keys, strict=True):
         if counts.get(key, 0) >= 2:
@@ -131,7 +133,7 @@ def _mark_footer(lines: list[Line]) -> None:
     """Short labels after the story's last sentence ("Russia news", "Local News Matters") are
     site furniture. A short sentence ("Rest in peace.") or a quote is story, so it stays."""
     live = [ln for ln in lines if ln.reason is None]
-    last_prose = max((i for i, ln in enumerate(live) if is_prose(ln.text)), default=None)
+    last_prose = next((i for i in range(len(live) - 1, -1, -1) if is_prose(live[i].text)), None)
     if last_prose is None:
         return
     for ln in live[last_prose + 1:]:
@@ -174,8 +176,8 @@ def clean_article(article: Article, kind: str) -> Article:
     lines = split_lines(article.raw_text)
     for ln in lines:
         ln.reason = rule_reason(ln.text)
+    _mark_date_line(lines, article)  # first: a headline with only a date line under it is a body
     _mark_title(lines, article, kind)
-    _mark_date_line(lines, article)
     _mark_repeats(lines)
     if kind == "text":  # the HTML reader trims a page's tail with the DOM in hand
         _mark_footer(lines)

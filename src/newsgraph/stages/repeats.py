@@ -34,15 +34,15 @@ def line_hash(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
-def line_keys(article: Article, settings: Settings) -> list[tuple[str, str] | None]:
-    """(key, hash) for each kept line short enough to be boilerplate, else None. Pure: runs in
-    the workers, so the driver only counts."""
-    out: list[tuple[str, str] | None] = []
+def line_keys(article: Article, settings: Settings) -> list[tuple[str, bool] | None]:
+    """(hash, is prose) for each kept line short enough to be boilerplate, else None. Pure:
+    runs in the workers, so the driver only counts."""
+    out: list[tuple[str, bool] | None] = []
     for seg in article.segments:
         key = ""
         if seg.length <= settings.repeat_max_chars:
             key = line_key(article.text[seg.clean:seg.clean + seg.length])
-        out.append((key, line_hash(key)) if key else None)
+        out.append((line_hash(key), is_prose(key)) if key else None)
     return out
 
 
@@ -60,17 +60,17 @@ class RepeatLearner:
     load_counts: Callable[[str, list[str]], dict[str, LineCount]]  # from the store
     counts: dict[tuple[str, str], LineCount] = field(default_factory=dict)
 
-    def _lines(self, article: Article) -> list[tuple[int, str, str]]:
+    def _lines(self, article: Article) -> list[tuple[int, str, bool]]:
         keys = article.line_keys
         if keys is None or len(keys) != len(article.segments):
             keys = line_keys(article, self.settings)
-        return [(i, key, h) for i, kh in enumerate(keys) if kh is not None for key, h in [kh]]
+        return [(i, h, prose) for i, kp in enumerate(keys) if kp is not None for h, prose in [kp]]
 
     def learn_and_apply(
         self, articles: list[Article], sigs: dict[str, Signature]
     ) -> Iterable[tuple[str, str, LineCount]]:
         """Count the round's lines, then drop learned ones. Returns the updated counts to store."""
-        per_article: list[tuple[Article, str, list[tuple[int, str, str]]]] = []
+        per_article: list[tuple[Article, str, list[tuple[int, str, bool]]]] = []
         wanted: dict[str, set[str]] = {}
         for art in articles:
             grp = group_of(art)
@@ -78,7 +78,7 @@ class RepeatLearner:
                 continue
             lines = self._lines(art)
             per_article.append((art, grp, lines))
-            wanted.setdefault(grp, set()).update(h for _, _, h in lines)
+            wanted.setdefault(grp, set()).update(h for _, h, _ in lines)
         for grp, hashes in wanted.items():
             missing = [h for h in hashes if (grp, h) not in self.counts]
             for h, count in self.load_counts(grp, missing).items():
@@ -86,8 +86,10 @@ class RepeatLearner:
         touched: set[tuple[str, str]] = set()
         for art, grp, lines in per_article:
             n = len(art.segments)
-            for i, key, h in lines:
-                count = self.counts.setdefault((grp, h), LineCount(prose=is_prose(key)))
+            for i, h, prose in lines:
+                count = self.counts.get((grp, h))
+                if count is None:
+                    count = self.counts[(grp, h)] = LineCount(prose=prose)
                 if art.id in count.sample or not self._distinct(art.id, count, sigs):
                     continue
                 count.docs += 1
@@ -96,7 +98,7 @@ class RepeatLearner:
                     count.sample.append(art.id)
                 touched.add((grp, h))
         for art, grp, lines in per_article:
-            drops = {i: REASON for i, _, h in lines if self._is_boilerplate(self.counts[(grp, h)])}
+            drops = {i: REASON for i, h, _ in lines if self._is_boilerplate(self.counts[(grp, h)])}
             if drops and len(drops) < len(art.segments):  # never empty an article entirely
                 drop_lines(art, drops)
                 art.line_keys = None
