@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,6 +158,12 @@ class Ingest:
         self.progress("total", len(inputs))
         round_: list[tuple[int, Article]] = []
         last_number = -1
+        # The single writer runs in its own thread with its own connection: SQLite does its
+        # work without the GIL, so round N is written while the driver feeds the workers and
+        # gathers round N+1. Reads for round N+1 wait until round N is committed (WAL mode).
+        self.writer = Store(self.store.path)
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsgraph-writer")
+        self.pending_write: Future[int] | None = None
         try:
             for results in self.engine.map(self._batches(inputs)):
                 numbers = self._numbers.pop(0)
@@ -173,14 +180,26 @@ class Ingest:
                     self._commit(round_, last_number)
                     round_ = []
             self._commit(round_, last_number, final=True)
+            self._wait_for_writer()
         except KeyboardInterrupt:
             self.report.interrupted = True
             raise
         finally:
+            # a round being written is finished (it is one transaction), never cut
+            self.executor.shutdown(wait=True)
+            self.writer.close()
             self.store.finish_run(self.report.run_id, self.report.summary())
         return self.report
 
+    def _wait_for_writer(self) -> None:
+        if self.pending_write is not None:
+            self.pending_write.result()  # re-raises a store error here, in the driver
+            self.pending_write = None
+        self.dedup.forget_run()  # the store now holds the last round: memory stays flat
+        self.repeats.forget_run()
+
     def _commit(self, round_: list[tuple[int, Article]], last_number: int, final: bool = False):
+        self._wait_for_writer()
         articles = [a for _, a in round_]
         known = self.store.existing_ids(a.id for a in articles)
         fresh: list[Article] = []
@@ -197,13 +216,12 @@ class Ingest:
         counts = self.repeats.learn_and_apply(fresh, sigs)
         # the whole round in one transaction (one fsync): committed entirely or not at all,
         # with the input files it completes, so a re-run skips exactly those
-        self.store.write_batch(
-            fresh, sigs, self.settings.dedup_bands, counts, self.pending_errors,
-            self.report.run_id, sources=self._completed_sources(last_number, final),
+        self.pending_write = self.executor.submit(
+            self.writer.write_batch, fresh, sigs, self.settings.dedup_bands, counts,
+            self.pending_errors, self.report.run_id,
+            sources=self._completed_sources(last_number, final),
         )
         self.pending_errors = []
-        self.dedup.forget_run()
-        self.repeats.forget_run()  # counts are in the store now: memory stays flat
         for art in fresh:
             self.report.articles_new += 1
             self.report.removed_lines += len(art.removed)

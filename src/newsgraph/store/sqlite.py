@@ -57,7 +57,9 @@ class Store:
                 self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self.conn = sqlite3.connect(self.path)
+                # check_same_thread off: ingest hands its writer connection to one writer
+                # thread (never shared between threads at once); wait on locks, don't fail
+                self.conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
                 self.conn.execute("PRAGMA journal_mode=WAL")
                 self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.row_factory = sqlite3.Row
