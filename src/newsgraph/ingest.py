@@ -5,7 +5,7 @@ round through the store's single writer. Interrupted runs keep every committed r
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +15,7 @@ from newsgraph.config import Settings
 from newsgraph.records import Article, IngestError, RawDoc
 from newsgraph.stages.dedup import Deduplicator
 from newsgraph.stages.read.discover import InputFile, discover_inputs, read_inputs
+from newsgraph.stages.read.files import read_file_bytes
 from newsgraph.stages.repeats import RepeatLearner
 from newsgraph.store import Store
 
@@ -86,22 +87,41 @@ class Ingest:
     # ---- reading ------------------------------------------------------------------------
     def _raw_docs(self, inputs: list[InputFile]) -> Iterator[tuple[int, RawDoc]]:
         number = 0
+        done_files, done_digests = self.store.done_sources()  # one query, not two per file
         for item in inputs:
             self.report.files_seen += 1
+            whole: bytes | IngestError | None = None
             try:
                 st = item.path.stat()
-                sha = file_digest(item.path)
+                if done_files.get(str(item.path)) == (st.st_size, st.st_mtime_ns):
+                    self.report.files_skipped += 1  # unchanged since it was ingested
+                    self.progress("file", 1)
+                    continue
+                if item.fmt in ("text", "html"):  # one article a file: read it once, hash that
+                    whole = read_file_bytes(item.path, self.settings)
+                    blob = whole if isinstance(whole, bytes) else b""
+                    sha = hashlib.sha256(blob).hexdigest()
+                else:
+                    sha = file_digest(item.path)
             except OSError as exc:
                 self._error(IngestError(str(item.path), "E101", f"cannot read ({exc.strerror})"))
                 self.progress("file", 1)
                 continue
-            if self.store.source_done(str(item.path), st.st_size, st.st_mtime_ns, sha):
-                self.report.files_skipped += 1
+            if sha in done_digests and not isinstance(whole, IngestError):
+                self.report.files_skipped += 1  # the same bytes, moved or renamed
                 self.progress("file", 1)
                 continue
             source = _Source(str(item.path), st.st_size, st.st_mtime_ns, sha)
+            if whole is not None:
+                reader: Iterable[RawDoc | IngestError] = [
+                    whole if isinstance(whole, IngestError) else RawDoc(
+                        str(item.path), item.fmt, whole, {"folder": item.folder_group}
+                        if item.folder_group else {})
+                ]
+            else:
+                reader = read_inputs(item, self.settings)
             try:
-                for raw in read_inputs(item, self.settings):
+                for raw in reader:
                     if isinstance(raw, IngestError):
                         source.errors += 1
                         self._error(raw)

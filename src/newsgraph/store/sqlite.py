@@ -114,19 +114,17 @@ class Store:
                 (_now(), json.dumps(summary), run_id),
             )
 
-    def source_done(self, path: str, size: int, mtime_ns: int, sha256: str | None) -> bool:
-        row = self.conn.execute(
-            "SELECT size, mtime_ns, sha256, status FROM sources WHERE path=?", (path,)
-        ).fetchone()
-        same_file = row is not None and row["status"] == "done" and row["size"] == size
-        if same_file and (row["mtime_ns"] == mtime_ns or (sha256 and row["sha256"] == sha256)):
-            return True
-        if sha256:  # the same bytes under another name were ingested completely
-            other = self.conn.execute(
-                "SELECT 1 FROM sources WHERE sha256=? AND status='done'", (sha256,)
-            ).fetchone()
-            return other is not None
-        return False
+    def done_sources(self) -> tuple[dict[str, tuple[int, int]], set[str]]:
+        """Files ingested completely: path -> (size, mtime_ns), and their content digests (the
+        same bytes under another name are skipped too)."""
+        files: dict[str, tuple[int, int]] = {}
+        digests: set[str] = set()
+        for path, size, mtime_ns, sha in self.conn.execute(
+            "SELECT path, size, mtime_ns, sha256 FROM sources WHERE status='done'"
+        ):
+            files[path] = (size, mtime_ns)
+            digests.add(sha)
+        return files, digests
 
     # ---- the writer -----------------------------------------------------------------------
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
