@@ -89,3 +89,47 @@ class IngestError:
 
     def to_dict(self) -> dict[str, str]:
         return {"path": self.path, "code": self.code, "message": self.message}
+
+
+@dataclass(slots=True)
+class Mention:
+    """A named-entity mention: offsets into the article's cleaned `text`, end exclusive."""
+
+    start: int
+    end: int
+    text: str  # == article.text[start:end]
+    label: str  # PERSON, ORG, GPE, LOC, NORP, ...
+    entity_id: str | None = None  # the canonical entity it was merged into
+    canonical: str | None = None  # that entity's canonical name
+
+
+@dataclass
+class Entity:
+    id: str  # stable: a hash of type and canonical key, not a counter
+    name: str  # canonical name
+    type: str
+    aliases: list[str] = field(default_factory=list)  # every surface form merged into it
+    mention_count: int = 0
+    article_ids: list[str] = field(default_factory=list)
+    evidence: dict[str, Any] = field(default_factory=dict)  # why forms were merged
+
+
+@dataclass(slots=True)
+class Quote:
+    """A quote with its cue and speaker. `text` == article.text[start:end] (no quote marks)."""
+
+    start: int
+    end: int
+    text: str
+    type: str  # "direct" | "partial" | "indirect"
+    speaker: str | None = None  # canonical name when resolved, else the mention's words
+    speaker_mention: str | None = None  # the words in the article that name the speaker
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_entity_id: str | None = None
+    cue: str | None = None  # "said", "told reporters", "according to", ...
+    cue_start: int | None = None
+    cue_end: int | None = None
+    notes: dict[str, Any] = field(default_factory=dict)  # e.g. {"unclosed": true}, how resolved
+    id: str | None = None
+    article_id: str | None = None
