@@ -1,0 +1,411 @@
+"""Quotes, their cues and speakers.
+
+Spans come from quote_spans.py (no model); the speaker comes from the dependency parse: the
+subject of the speech verb next to the quote ("…,” Putin said; Peskov told reporters: “…”;
+“…,” said the ministry), a pronoun ("he added") resolved to the most recent person named before
+it, or the speaker of the previous quote when a paragraph is nothing but a quote continuing
+what that speaker said. Indirect speech ("Peskov said that NATO …") is found from a speech verb
+with a clausal complement. Unknown stays None; every resolution says how it was made (notes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from newsgraph.records import Quote
+from newsgraph.stages.quote_spans import Span, find_quote_spans, word_count
+
+VERSION = "quotes/1"
+
+# speech verbs as they appear in news (inflected forms: the small model's lemmas are unreliable)
+_SPEECH = {
+    f for base in (
+        "say says said saying", "tell tells told telling", "add adds added adding",
+        "warn warns warned warning", "state states stated stating", "note notes noted noting",
+        "explain explains explained explaining", "insist insists insisted insisting",
+        "argue argues argued arguing", "claim claims claimed claiming",
+        "declare declares declared declaring", "announce announces announced announcing",
+        "write writes wrote writing written", "tweet tweets tweeted tweeting",
+        "ask asks asked asking", "reply replies replied replying",
+        "respond responds responded responding", "continue continues continued continuing",
+        "urge urges urged urging", "stress stresses stressed stressing",
+        "emphasize emphasizes emphasized emphasizing emphasise emphasises emphasised",
+        "remark remarks remarked", "comment comments commented commenting",
+        "acknowledge acknowledges acknowledged acknowledging", "admit admits admitted admitting",
+        "concede concedes conceded conceding", "confirm confirms confirmed confirming",
+        "deny denies denied denying", "predict predicts predicted predicting",
+        "suggest suggests suggested suggesting", "recall recalls recalled recalling",
+        "complain complains complained complaining", "mention mentions mentioned mentioning",
+        "caution cautions cautioned cautioning", "conclude concludes concluded concluding",
+        "threaten threatens threatened threatening", "vow vows vowed vowing",
+        "promise promises promised promising", "accuse accuses accused accusing",
+        "describe describes described describing", "call calls called calling",
+        "say-so", "report reports reported reporting", "quote quotes quoted quoting",
+        "reiterate reiterates reiterated reiterating", "assert asserts asserted asserting",
+        "observe observes observed observing", "lament laments lamented lamenting",
+        "demand demands demanded demanding", "joke jokes joked joking",
+        "plead pleads pleaded pleading", "boast boasts boasted boasting",
+        "counter counters countered countering", "point points pointed pointing",
+        "believe believes believed", "think thinks thought", "testify testified testifies",
+        "allege alleges alleged alleging", "announce", "disclose discloses disclosed",
+        "shout shouts shouted", "whisper whispered", "exclaim exclaimed", "scream screamed",
+        "posted posts post", "speak speaks spoke speaking", "order ordered orders",
+        "decide decided", "agree agreed agrees",
+    ) for f in base.split()
+}
+# verbs that cue a quote but are too weak for indirect speech ("believe", "think", "decide")
+_INDIRECT_ONLY_STRONG = _SPEECH - {
+    "believe", "believes", "believed", "think", "thinks", "thought", "decide", "decided",
+    "agree", "agreed", "agrees", "call", "calls", "called", "calling", "describe", "describes",
+    "described", "describing", "order", "ordered", "orders", "continue", "continues",
+    "continued", "continuing", "point", "points", "pointed", "pointing", "post", "posts",
+    "posted", "ask", "asks", "asked", "asking", "accuse", "accuses", "accused", "accusing",
+    "demand", "demands", "demanded", "demanding", "speak", "speaks", "spoke", "speaking",
+}
+_TELL = {"tell", "tells", "told", "telling", "ask", "asks", "asked", "warn", "warns", "warned",
+         "assure", "assured", "inform", "informed", "remind", "reminded"}
+_PRONOUNS = {"he", "she", "they", "him", "her", "it", "we", "i"}
+_PERSON_PRONOUNS = {"he", "she", "him", "her"}
+_TITLE_WORDS = re.compile(
+    r"^(?:(?:the|a|an|former|then|Russian|US|U\.S\.|Belarusian|Finnish|Swedish|British|French|"
+    r"German|Ukrainian|Norwegian|Turkish|Chinese|American|Kremlin|Interior|Foreign|Defence|"
+    r"Defense|Prime|Deputy|Regional|Secretary|General|Minister|President|Chancellor|Governor|"
+    r"Spokesman|Spokeswoman|spokesman|spokeswoman|leader|Leader|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|"
+    r"Sen\.?|Rep\.?|Gov\.?|Gen\.?|Col\.?|Sgt\.?|Lt\.?|Capt\.?|Prof\.?|Sir|Dame|Lord|King|Queen|"
+    r"Pope|Judge|Justice|Officer|Detective|Chief|Inspector|Superintendent|Mayor|Senator|"
+    r"Representative|Ambassador|Commissioner|Director|Chairman|CEO|coach|Coach)\s+)+"
+)
+_MAX_NLP_CHARS = 200_000
+
+
+def _speech_token(tok: Any) -> bool:
+    """A speech verb, also when the small model tags it a noun ("says") but parses it a verb."""
+    if tok.lower_ not in _SPEECH:
+        return False
+    return tok.pos_ in ("VERB", "AUX") or (
+        tok.pos_ == "NOUN" and tok.dep_ in ("ROOT", "ccomp", "conj", "advcl", "relcl"))
+
+
+def _name_phrase(tok: Any, doc: Any) -> tuple[int, int]:
+    """Character span of the name a subject token stands for: the entity it is in, else its
+    compound/flat/appositive-free noun phrase."""
+    if tok.ent_type_:
+        for ent in doc.ents:
+            if ent.start <= tok.i < ent.end:
+                return ent.start_char, ent.end_char
+    left = tok
+    for child in tok.lefts:
+        if child.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod"):
+            left = child if child.i < left.i else left
+    lo = min((t.i for t in left.subtree), default=tok.i) if left is not tok else tok.i
+    return doc[lo].idx, tok.idx + len(tok.text)
+
+
+def _strip_title(name: str) -> str:
+    stripped = _TITLE_WORDS.sub("", name).strip(" ,")
+    return stripped or name
+
+
+class SpeakerIndex:
+    """The people and organisations an article names, to turn "Putin" or "he" into a name."""
+
+    def __init__(self, doc: Any) -> None:
+        self.people: list[tuple[int, str]] = []  # (char offset, name)
+        self.subjects: list[tuple[int, str]] = []  # people who are a clause's subject
+        for ent in doc.ents:
+            name = _strip_title(ent.text.strip().removesuffix("’s").removesuffix("'s").strip())
+            if ent.label_ != "PERSON" or not name:
+                continue
+            self.people.append((ent.start_char, name))
+            if any(t.dep_ in ("nsubj", "nsubjpass") or
+                   (t.dep_ == "appos" and t.head.dep_ in ("nsubj", "nsubjpass"))
+                   for t in ent):
+                self.subjects.append((ent.start_char, name))
+
+    def full_name(self, name: str) -> str:
+        """The longest person name in the article that ends with the same surname."""
+        parts = name.split()
+        if not parts:
+            return name
+        surname = parts[-1].lower()
+        best = name
+        for _, other in self.people:
+            tokens = other.split()
+            if tokens and tokens[-1].lower() == surname and len(other) > len(best):
+                best = other
+        return best
+
+    def last_person_before(self, offset: int, exclude: tuple[int, int] | None = None) -> str | None:
+        """The person a "he"/"she" most likely means: the last one who was the subject of a
+        clause before it (not one named in passing, as in "Putin's key ally")."""
+        for pool in (self.subjects, self.people):
+            found = None
+            for start, name in pool:
+                if start >= offset:
+                    break
+                if exclude and exclude[0] <= start < exclude[1]:
+                    continue
+                found = name
+            if found:
+                return self.full_name(found)
+        return None
+
+
+def _resolve(tok: Any, doc: Any, index: SpeakerIndex, quote_start: int,
+             spans: list[Span]) -> tuple[str | None, str, int, int, str]:
+    """(speaker, mention words, mention start, mention end, how) for a subject token."""
+    if tok.lower_ in _PRONOUNS:
+        inside = next(((s.open_at, s.end) for s in spans if s.open_at <= tok.idx < s.end), None)
+        person = index.last_person_before(tok.idx, exclude=inside)
+        how = f"pronoun '{tok.text}' -> last person named before it"
+        if tok.lower_ not in _PERSON_PRONOUNS or person is None:
+            return None, tok.text, tok.idx, tok.idx + len(tok.text), "unresolved pronoun"
+        return person, tok.text, tok.idx, tok.idx + len(tok.text), how
+    # a role with the person in apposition: "the Russian Defense Minister, Sergei Shoigu,"
+    for child in tok.children:
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            a_lo, a_hi = _name_phrase(child, doc)
+            return index.full_name(_strip_title(doc.text[a_lo:a_hi])), doc.text[a_lo:a_hi], \
+                a_lo, a_hi, "person in apposition to the subject"
+    start, end = _name_phrase(tok, doc)
+    words = doc.text[start:end]
+    if tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN":
+        name = index.full_name(_strip_title(words))
+        return name, words, start, end, "subject of the cue"
+    # a role or an organisation: "the ministry", "Kremlin spokesman Dmitry Peskov"
+    for ent in doc.ents:
+        if start <= ent.start_char < end and ent.label_ == "PERSON":
+            name = index.full_name(_strip_title(ent.text))
+            return name, words, start, end, "person named in the subject"
+    return words, words, start, end, "subject of the cue (a role)"
+
+
+def _cue_phrase(verb: Any) -> tuple[str, int, int]:
+    """The cue with its indirect object: "told reporters", "said in a statement" stays "said"."""
+    end_tok = verb
+    for child in verb.rights:
+        if verb.lower_ in _TELL and child.dep_ in ("dobj", "dative", "iobj") and \
+                child.i - verb.i <= 3 and child.pos_ in ("NOUN", "PROPN", "PRON"):
+            end_tok = child
+            break
+        if child.dep_ == "prt" and child.i == verb.i + 1:  # "pointed out"
+            end_tok = child
+    start = verb.idx
+    end = end_tok.idx + len(end_tok.text)
+    return verb.doc.text[start:end], start, end
+
+
+def _subject(verb: Any) -> Any | None:
+    """The cue's subject; for "responded by saying" or "joined Putin in urging …, saying" the
+    subject of the verb it hangs from. A relative "who" stands for the noun it modifies."""
+    tok = verb
+    for _ in range(4):
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                if child.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
+                    return tok.head
+                return child
+        if tok.head is tok or tok.dep_ in ("ccomp", "ROOT", "relcl", "parataxis"):
+            return None
+        tok = tok.head
+    return None
+
+
+def _verbs_outside(doc: Any, lo: int, hi: int, spans: list[Span]) -> list[Any]:
+    out = []
+    for tok in doc:
+        if tok.idx < lo or tok.idx >= hi:
+            continue
+        if any(s.open_at <= tok.idx <= (s.close_at if s.close_at is not None else s.end)
+               for s in spans):
+            continue
+        if _speech_token(tok):
+            out.append(tok)
+    return out
+
+
+def _sentence_bounds(doc: Any, offset: int) -> tuple[int, int]:
+    for sent in doc.sents:
+        if sent.start_char <= offset < sent.end_char:
+            return sent.start_char, sent.end_char
+    return offset, offset
+
+
+def _paragraph_bounds(text: str, offset: int) -> tuple[int, int]:
+    lo = text.rfind("\n", 0, offset) + 1
+    hi = text.find("\n", offset)
+    return lo, len(text) if hi == -1 else hi
+
+
+def _covers(verb: Any, offset: int) -> bool:
+    """The quote sits inside what the verb governs ("said that …, “the enlargement …”")."""
+    sub = list(verb.subtree)
+    return sub[0].idx <= offset <= sub[-1].idx + len(sub[-1].text)
+
+
+def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
+               partial: bool) -> dict[str, Any] | None:
+    """Find the cue and speaker of one quote span, or None."""
+    text = doc.text
+    para_lo, para_hi = _paragraph_bounds(text, span.open_at)
+    close_end = (span.close_at + 1) if span.close_at is not None else span.end
+    last_para_lo, last_para_hi = _paragraph_bounds(text, max(span.end - 1, span.start))
+    # 1. after the quote, in its last paragraph: “…,” Putin said / “…,” said the ministry
+    sent_lo, sent_hi = _sentence_bounds(doc, min(close_end, len(text) - 1))
+    after_hi = max(sent_hi, min(last_para_hi, close_end + 80))
+    after = _verbs_outside(doc, close_end, min(after_hi, last_para_hi), spans)
+    # 2. before the quote, in its first paragraph: Peskov told reporters: “…”
+    before = _verbs_outside(doc, para_lo, span.open_at, spans)
+    candidates: list[tuple[Any, str]] = []
+    if after and after[0].idx - close_end <= 60:
+        candidates.append((after[0], "after"))
+    if before:
+        candidates.append((before[-1], "before"))
+    if after and (after[0], "after") not in candidates:
+        candidates.append((after[0], "after"))
+    if partial:  # a fragment is the words of the outermost speech clause that contains it
+        covering = [(v, "before") for v in before] + [(v, "after") for v in after]
+        candidates = sorted([vw for vw in covering if _covers(vw[0], span.start)],
+                            key=lambda vw: -len(list(vw[0].subtree)))
+    for verb, where in candidates:
+        subj = _subject(verb)
+        if subj is None:
+            # inverted: “…,” said Putin — the name right after the verb
+            nxt = verb.nbor(1) if verb.i + 1 < len(doc) else None
+            if nxt is not None and (nxt.ent_type_ in ("PERSON", "ORG") or nxt.pos_ == "PROPN"
+                                    or nxt.lower_ in ("the",)):
+                subj = nxt if nxt.lower_ != "the" else (nxt.nbor(1) if nxt.i + 1 < len(doc)
+                                                          else None)
+                if subj is not None:
+                    subj = subj if subj.dep_ not in ("compound",) else subj.head
+        if subj is None:
+            continue
+        if any(s.start <= subj.idx < s.end for s in spans):
+            continue  # the "subject" is inside a quote: not the speaker
+        speaker, words, s_lo, s_hi, how = _resolve(subj, doc, index, span.start, spans)
+        cue, c_lo, c_hi = _cue_phrase(verb)
+        return {"speaker": speaker, "speaker_mention": words, "speaker_start": s_lo,
+                "speaker_end": s_hi, "cue": cue, "cue_start": c_lo, "cue_end": c_hi,
+                "how": f"{how}; cue {where} the quote"}
+    # 3. "according to X"
+    window = text[para_lo:para_hi]
+    match = re.search(r"\baccording to ((?:the )?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)", window)
+    if match and not any(s.start <= para_lo + match.start() < s.end for s in spans):
+        lo = para_lo + match.start(1)
+        hi = para_lo + match.end(1)
+        name = index.full_name(_strip_title(text[lo:hi]))
+        return {"speaker": name, "speaker_mention": text[lo:hi], "speaker_start": lo,
+                "speaker_end": hi, "cue": "according to", "cue_start": para_lo + match.start(),
+                "cue_end": para_lo + match.start() + len("according to"), "how": "according to"}
+    return None
+
+
+def _cut_at_attribution(span: Span, doc: Any) -> None:
+    """An unclosed quote runs on to its paragraph's end (or the next quote): when a short
+    sentence inside it is plainly the writer's ("And he added:"), the quote ends before it."""
+    for sent in doc.sents:
+        if not span.start < sent.start_char < span.end or len(sent) > 15:
+            continue
+        for tok in sent:
+            subj = _subject(tok) if _speech_token(tok) else None
+            if subj is not None and (subj.lower_ in _PERSON_PRONOUNS or subj.ent_type_ == "PERSON"):
+                end = sent.start_char
+                while end > span.start and doc.text[end - 1].isspace():
+                    end -= 1
+                span.end = end
+                span.parts[-1] = (span.parts[-1][0], end)
+                return
+
+
+def _is_direct(span: Span, text: str) -> bool:
+    """A direct quote starts a sentence: at a paragraph start, after ':' or after a sentence;
+    a partial one is a fragment inside the writer's own sentence."""
+    before = text[:span.open_at].rstrip(" \t")
+    if not before or before.endswith("\n") or before[-1] in ":.!?…—–-":
+        return True
+    first = text[span.start:span.start + 1]
+    return before[-1] == "," and first.isupper() and word_count(text[span.start:span.end]) >= 4
+
+
+def _indirect(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quote]:
+    """Reported speech: a speech verb with a subject and a clausal complement, no quote marks."""
+    text = doc.text
+    for tok in doc:
+        if tok.lower_ not in _INDIRECT_ONLY_STRONG or tok.pos_ not in ("VERB",):
+            continue
+        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        subj = _subject(tok)
+        if comp is None or subj is None:
+            continue
+        lo = min(t.idx for t in comp.subtree)
+        hi = max(t.idx + len(t.text) for t in comp.subtree)
+        if comp.i < tok.i:
+            continue  # the clause before the verb is a quote's paraphrase with marks, usually
+        if any(not (hi <= s.open_at or lo >= s.end + 1) for s in spans):
+            continue  # overlaps quoted words: a direct or partial quote already covers it
+        if word_count(text[lo:hi]) < 4:
+            continue
+        first = doc[min(t.i for t in comp.subtree)]
+        if first.lower_ == "that":  # "said that NATO …": the reported words follow "that"
+            lo = first.idx + len(first.text) + 1
+        while hi > lo and text[hi - 1] in ".,;: ":
+            hi -= 1
+        speaker, words, s_lo, s_hi, how = _resolve(subj, doc, index, lo, spans)
+        cue, c_lo, c_hi = _cue_phrase(tok)
+        yield Quote(lo, hi, text[lo:hi], "indirect", speaker, words, s_lo, s_hi, None, cue,
+                    c_lo, c_hi, {"how": how})
+
+
+def extract_quotes(text: str, nlp: Any = None, doc: Any = None) -> list[Quote]:
+    """Every direct, partial and indirect quote in `text` (an article's cleaned text), in order.
+    Offsets index `text`; each quote's `text` == text[start:end]."""
+    spans = find_quote_spans(text)
+    if doc is None:
+        if nlp is None:
+            from newsgraph.stages.nlp import load_nlp
+
+            nlp = load_nlp()
+        doc = nlp(text[:_MAX_NLP_CHARS])
+    index = SpeakerIndex(doc)
+    for span in spans:
+        if span.unclosed:
+            _cut_at_attribution(span, doc)
+    quotes: list[Quote] = []
+    previous: Quote | None = None
+    for span in spans:
+        if span.start >= len(doc.text):
+            break
+        quoted = text[span.start:span.end]
+        direct = _is_direct(span, text)
+        found = _attribute(span, doc, index, spans, partial=not direct)
+        notes: dict[str, Any] = {}
+        if found is None and direct and previous is not None and previous.speaker:
+            # a paragraph that is only a quote continues the previous speaker's words
+            para_lo, para_hi = _paragraph_bounds(text, span.open_at)
+            only_quote = text[para_lo:span.open_at].strip() == "" and \
+                text[(span.close_at or span.end) + 1:para_hi].strip(" ”\"».") == ""
+            prev_para = _paragraph_bounds(text, previous.start)
+            near = para_lo - prev_para[1] <= 3 or prev_para == (para_lo, para_hi)
+            if only_quote and near:
+                found = {k: getattr(previous, k) for k in (
+                    "speaker", "speaker_mention", "speaker_start", "speaker_end", "cue",
+                    "cue_start", "cue_end")}
+                found["how"] = "continues the previous quote's speaker"
+        if found is None and word_count(quoted) < 3:
+            continue  # a scare-quoted word or a title, not a quote
+        kind = "direct" if direct else "partial"
+        if found is not None:
+            notes["speaker_how"] = found.pop("how")
+        if span.unclosed:
+            notes["unclosed"] = True
+        if span.multi_paragraph:
+            notes["multi_paragraph"] = True
+            notes["parts"] = [list(p) for p in span.parts]
+        quote = Quote(span.start, span.end, quoted, kind, notes=notes, **(found or {}))
+        quotes.append(quote)
+        previous = quote
+    quotes.extend(_indirect(doc, spans, index))
+    quotes.sort(key=lambda q: (q.start, q.end))
+    return quotes
