@@ -18,12 +18,12 @@ from typing import Any
 from newsgraph.config import Settings, load_settings
 from newsgraph.errors import InputError
 from newsgraph.ingest import Ingest, RunReport
-from newsgraph.records import Article, IngestError, RawDoc
+from newsgraph.records import Article, Entity, IngestError, Quote, RawDoc
 from newsgraph.store import Store
 
 __all__ = [
     "Settings", "open_store", "ingest", "search", "get_article", "stats", "errors", "export",
-    "extract_article", "SearchResult",
+    "extract_article", "SearchResult", "quotes", "entities", "get_entity",
 ]
 
 
@@ -95,7 +95,36 @@ def search(db: str | Path, query: str, limit: int = 10, offset: int = 0) -> Sear
 
 def get_article(db: str | Path, article_id: str) -> Article | None:
     with Store(db, readonly=True) as store:
-        return store.get_article(article_id)
+        article = store.get_article(article_id)
+        if article is not None:
+            article.mentions = store.article_mentions(article.id)
+            article.quotes = store.quotes(article_id=article.id, limit=100_000)
+        return article
+
+
+def quotes(db: str | Path, speaker: str | None = None, query: str | None = None,
+           article_id: str | None = None, limit: int = 50, offset: int = 0) -> list[Quote]:
+    """Quotes, optionally by speaker (name or any alias of the speaker's entity) and words."""
+    with Store(db, readonly=True) as store:
+        try:
+            return store.quotes(article_id, speaker, query, limit=limit, offset=offset)
+        except sqlite3.OperationalError:
+            plain = _plain_query(query or "")
+            return store.quotes(article_id, speaker, plain or None, limit=limit, offset=offset)
+
+
+def entities(db: str | Path, query: str | None = None, limit: int = 50) -> list[Entity]:
+    """Canonical entities, most mentioned first; `query` matches names and aliases."""
+    with Store(db, readonly=True) as store:
+        return store.entities(query, limit)
+
+
+def get_entity(db: str | Path, entity_id: str) -> tuple[Entity | None, list[Quote]]:
+    """An entity (id or unique prefix) and the quotes it is the speaker of."""
+    with Store(db, readonly=True) as store:
+        entity = store.get_entity(entity_id)
+        said = store.quotes(entity_id=entity.id, limit=1000) if entity else []
+        return entity, said
 
 
 def stats(db: str | Path) -> dict[str, Any]:

@@ -158,6 +158,66 @@ def show(
 
 
 @app.command()
+def quotes(
+    query: Annotated[str | None, typer.Argument(help="Words in the quote (FTS5).")] = None,
+    db: DbOption = "newsgraph.db",
+    speaker: Annotated[str | None, typer.Option(help="Speaker name or alias.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 20,
+) -> None:
+    """Who said what: quotes with their speaker, cue and article."""
+    found = api.quotes(db, speaker=speaker, query=query, limit=limit)
+    if not found:
+        out.print("no quotes found")
+        return
+    for q in found:
+        who = escape(q.speaker or "unknown speaker")
+        flags = " (closing mark missing)" if q.notes.get("unclosed") else ""
+        out.print(f"[bold]{who}[/] [dim]{escape(q.cue or '')} · {q.type} · "
+                  f"{q.article_id}[{q.start}:{q.end}]{flags}[/]")
+        out.print(f"  “{escape(q.text)}”\n")
+
+
+@app.command()
+def entities(
+    query: Annotated[str | None, typer.Argument(help="Name or alias to look for.")] = None,
+    db: DbOption = "newsgraph.db",
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 30,
+) -> None:
+    """People, organisations and places, merged across spellings and articles."""
+    found = api.entities(db, query, limit)
+    if not found:
+        out.print("no entities found")
+        return
+    table = Table("id", "name", "type", "mentions", "articles", "aliases", box=None)
+    for e in found:
+        aliases = ", ".join(a for a in e.aliases if a != e.name)
+        table.add_row(e.id, escape(e.name), e.type, str(e.mention_count),
+                      str(len(e.article_ids)), escape(aliases[:80]))
+    out.print(table)
+
+
+@app.command()
+def entity(
+    entity_id: Annotated[str, typer.Argument(help="An entity id (or a unique prefix).")],
+    db: DbOption = "newsgraph.db",
+) -> None:
+    """One entity: its aliases, the articles it is in, and what it said."""
+    found, said = api.get_entity(db, entity_id)
+    if found is None:
+        err.print(f"[red]no entity with id {escape(entity_id)}[/]")
+        raise typer.Exit(1)
+    out.print(f"[bold]{escape(found.name)}[/] ({found.type}) · {found.mention_count} mentions "
+              f"in {len(found.article_ids)} articles")
+    out.print(f"aliases: {escape(', '.join(found.aliases))}")
+    if found.evidence:
+        out.print(f"[dim]merged because: {escape(str(found.evidence))[:300]}[/]")
+    for article_id in found.article_ids[:50]:
+        out.print(f"  article {article_id}")
+    for q in said[:50]:
+        out.print(f"  [dim]{escape(q.cue or '')}:[/] “{escape(q.text[:200])}”")
+
+
+@app.command()
 def stats(db: DbOption = "newsgraph.db") -> None:
     """What the store holds."""
     s = api.stats(db)

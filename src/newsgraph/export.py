@@ -17,8 +17,14 @@ ARTICLE_FIELDS = (
     "language", "story_id", "duplicate_of", "removed",
     "outlet_source", "published_evidence", "duplicate_score", "language_score",
 )
+QUOTE_FIELDS = (
+    "id", "article_id", "text", "start", "end", "type", "speaker", "speaker_entity_id",
+    "speaker_mention", "cue",
+    "speaker_start", "speaker_end", "cue_start", "cue_end", "notes",
+)
+ENTITY_FIELDS = ("id", "name", "type", "aliases", "mention_count", "article_ids")
 # Stages that do not exist yet still get their (empty) files, so scripts can rely on them.
-EMPTY_FILES = ("quotes", "entities", "stories", "events")
+EMPTY_FILES = ("stories", "events")
 
 
 def article_record(a: Article) -> dict[str, Any]:
@@ -36,15 +42,32 @@ def _records(store: Store) -> Iterator[dict[str, Any]]:
         yield article_record(article)
 
 
-def export_jsonl(store: Store, out: Path) -> dict[str, int]:
-    out.mkdir(parents=True, exist_ok=True)
-    counts = {}
-    with (out / "articles.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
-        n = 0
-        for rec in _records(store):
+def _quote_records(store: Store) -> Iterator[dict[str, Any]]:
+    for quote in store.iter_quotes():
+        yield {name: getattr(quote, name) for name in QUOTE_FIELDS}
+
+
+def _entity_records(store: Store) -> Iterator[dict[str, Any]]:
+    for entity in store.iter_entities():
+        yield {name: getattr(entity, name) for name in ENTITY_FIELDS}
+
+
+def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
+    n = 0
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        for rec in records:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
             n += 1
-    counts["articles"] = n
+    return n
+
+
+def export_jsonl(store: Store, out: Path) -> dict[str, int]:
+    out.mkdir(parents=True, exist_ok=True)
+    counts = {
+        "articles": _write_jsonl(out / "articles.jsonl", _records(store)),
+        "quotes": _write_jsonl(out / "quotes.jsonl", _quote_records(store)),
+        "entities": _write_jsonl(out / "entities.jsonl", _entity_records(store)),
+    }
     for name in EMPTY_FILES:
         (out / f"{name}.jsonl").write_text("", encoding="utf-8")
         counts[name] = 0
@@ -78,6 +101,16 @@ def export_parquet(store: Store, out: Path, rows_per_group: int = 5000) -> dict[
         if chunk or n == 0:
             writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
             n += len(chunk)
+    counts = {"articles": n}
+    for name, records, fields in (("quotes", _quote_records, QUOTE_FIELDS),
+                                  ("entities", _entity_records, ENTITY_FIELDS)):
+        rows = [{k: (json.dumps(v, sort_keys=True, ensure_ascii=False) if k == "notes" else v)
+                 for k, v in rec.items()} for rec in records(store)]
+        table = pa.Table.from_pylist(rows) if rows else pa.table(
+            {f: pa.array([], pa.string()) for f in fields})
+        pq.write_table(table, out / f"{name}.parquet")
+        counts[name] = len(rows)
     for name in EMPTY_FILES:
         pq.write_table(pa.table({"id": pa.array([], pa.string())}), out / f"{name}.parquet")
-    return {"articles": n, **{name: 0 for name in EMPTY_FILES}}
+        counts[name] = 0
+    return counts

@@ -201,6 +201,8 @@ class Ingest:
                     round_ = []
             self._commit(round_, last_number, final=True)
             self._wait_for_writer()
+            if self.settings.nlp and self.report.articles_new:
+                self._resolve_entities()
         except KeyboardInterrupt:
             self.report.interrupted = True
             raise
@@ -210,6 +212,22 @@ class Ingest:
             self.writer.close()
             self.store.finish_run(self.report.run_id, self.report.summary())
         return self.report
+
+    def _resolve_entities(self) -> None:
+        """Merge every stored mention into canonical entities and link quote speakers to them.
+        Over the whole store, so ids and merges do not depend on what came in which run."""
+        from newsgraph.stages.canonical import Canonicalizer
+        from newsgraph.stages.speakers import link_speakers
+
+        canon = Canonicalizer()
+        rows = list(self.store.iter_article_mentions())
+        for art_id, text, mentions, _ in rows:
+            canon.add_article(art_id, mentions, text)
+        entities = canon.entities()  # sets entity_id / canonical on every mention
+        by_id = {e.id: e for e in entities}
+        for _, _, mentions, quotes in rows:
+            link_speakers(quotes, mentions, by_id)
+        self.writer.rewrite_entities(entities, rows)
 
     def _wait_for_writer(self) -> None:
         if self.pending_write is not None:

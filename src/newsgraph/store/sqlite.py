@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgraph.errors import StoreError
-from newsgraph.records import Article, Drop, IngestError, Segment
+from newsgraph.records import Article, Drop, Entity, IngestError, Mention, Quote, Segment
 from newsgraph.stages.dedup import Candidate, Signature, band_keys
 from newsgraph.stages.repeats import LineCount
 
@@ -146,6 +146,7 @@ class Store:
         errors: list[IngestError],
         run_id: int,
         sources: Sequence[tuple[Any, ...]] = (),
+        entities: Sequence[Entity] = (),
     ) -> int:
         """One transaction: articles, their dedup index rows, learned line counts, errors, and
         the input files this completes."""
@@ -182,10 +183,55 @@ class Store:
                 [(g, h, c.docs, c.edge, int(c.prose), json.dumps(c.sample))
                  for g, h, c in line_counts],
             )
+            self._write_nlp(articles, entities)
             self.record_errors(errors, run_id, commit=False)
             self.conn.executemany("INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?,?,?,?)",
                                   sources)
         return written
+
+    def _write_nlp(self, articles: list[Article], entities: Sequence[Entity]) -> None:
+        """Mentions and quotes of new articles; entities upserted (they grow across runs)."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?)",
+            [(a.id, m.start, m.end, m.text, m.label, m.entity_id)
+             for a in articles for m in a.mentions],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO quotes(id, article_id, start, end, text, type, speaker, "
+            "speaker_entity_id, speaker_mention, speaker_start, speaker_end, cue, cue_start, "
+            "cue_end, notes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(q.id, a.id, q.start, q.end, q.text, q.type, q.speaker, q.speaker_entity_id,
+              q.speaker_mention, q.speaker_start, q.speaker_end, q.cue, q.cue_start, q.cue_end,
+              json.dumps(q.notes, sort_keys=True, ensure_ascii=False))
+             for a in articles for q in a.quotes],
+        )
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO entities VALUES (?,?,?,?,?,?)",
+            [(e.id, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False), e.mention_count,
+              json.dumps(e.evidence, sort_keys=True, ensure_ascii=False)) for e in entities],
+        )
+
+    def iter_article_mentions(self) -> Iterator[tuple[str, str, list[Mention], list[Quote]]]:
+        """Every article's id, text, mentions and quotes, in first-seen order (entity pass)."""
+        for art_id, text in self.conn.execute("SELECT id, text FROM articles ORDER BY seq"):
+            yield art_id, text, self.article_mentions(art_id), self.quotes(art_id, limit=10**9)
+
+    def rewrite_entities(self, entities: Sequence[Entity],
+                         mentions: list[tuple[str, str, list[Mention], list[Quote]]]) -> None:
+        """One transaction: the entity table as the corpus now resolves it, every mention's
+        entity and every quote's speaker entity."""
+        with self.conn:
+            self.conn.execute("DELETE FROM entities")
+            self._write_nlp([], entities)
+            self.conn.executemany(
+                "UPDATE mentions SET entity_id=? WHERE article_id=? AND start=? AND end=?",
+                [(m.entity_id, art_id, m.start, m.end) for art_id, _, ms, _ in mentions
+                 for m in ms])
+            self.conn.executemany(
+                "UPDATE quotes SET speaker=?, speaker_entity_id=?, notes=? WHERE id=?",
+                [(q.speaker, q.speaker_entity_id,
+                  json.dumps(q.notes, sort_keys=True, ensure_ascii=False), q.id)
+                 for _, _, _, qs in mentions for q in qs])
 
     def _seqs(self, ids: list[str]) -> list[int]:
         found: dict[str, int] = {}
@@ -296,6 +342,69 @@ class Store:
                 yield _row_article(row)
             last = rows[-1]["seq"]
 
+    def article_mentions(self, article_id: str) -> list[Mention]:
+        rows = self.conn.execute(
+            "SELECT m.start, m.end, m.text, m.label, m.entity_id, e.name FROM mentions m "
+            "LEFT JOIN entities e ON e.id = m.entity_id WHERE m.article_id=? ORDER BY m.start",
+            (article_id,))
+        return [Mention(*r) for r in rows]
+
+    def quotes(self, article_id: str | None = None, speaker: str | None = None,
+               query: str | None = None, entity_id: str | None = None,
+               limit: int = 50, offset: int = 0) -> list[Quote]:
+        """Quotes in first-seen order; `speaker` matches the speaker's name or an alias of the
+        speaker's entity (case and diacritics folded by SQLite's NOCASE / FTS5)."""
+        where, params = [], []
+        if article_id:
+            where.append("q.article_id = ?")
+            params.append(article_id)
+        if entity_id:
+            where.append("q.speaker_entity_id = ?")
+            params.append(entity_id)
+        if speaker:
+            where.append("(q.speaker LIKE ? OR q.speaker_entity_id IN "
+                         "(SELECT id FROM entities WHERE name LIKE ? OR aliases LIKE ?))")
+            params += [f"%{speaker}%", f"%{speaker}%", f"%{speaker}%"]
+        if query:
+            where.append("q.seq IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
+            params.append(query)
+        sql = "SELECT * FROM quotes q" + (" WHERE " + " AND ".join(where) if where else "")
+        rows = self.conn.execute(sql + " ORDER BY q.seq LIMIT ? OFFSET ?",
+                                 [*params, limit, offset])
+        return [_row_quote(r) for r in rows]
+
+    def iter_quotes(self) -> Iterator[Quote]:
+        for row in self.conn.execute("SELECT * FROM quotes ORDER BY seq"):
+            yield _row_quote(row)
+
+    def entities(self, query: str | None = None, limit: int = 50) -> list[Entity]:
+        sql, params = "SELECT * FROM entities", []
+        if query:
+            sql += " WHERE name LIKE ? OR aliases LIKE ?"
+            params = [f"%{query}%", f"%{query}%"]
+        rows = self.conn.execute(sql + " ORDER BY mention_count DESC, name LIMIT ?",
+                                 [*params, limit]).fetchall()
+        return [self._entity(r) for r in rows]
+
+    def iter_entities(self) -> Iterator[Entity]:
+        for row in self.conn.execute("SELECT * FROM entities ORDER BY id").fetchall():
+            yield self._entity(row)
+
+    def get_entity(self, entity_id: str) -> Entity | None:
+        row = self.conn.execute("SELECT * FROM entities WHERE id=?", (entity_id,)).fetchone()
+        if row is None and len(entity_id) >= 4:
+            rows = self.conn.execute("SELECT * FROM entities WHERE id LIKE ? LIMIT 2",
+                                     (entity_id + "%",)).fetchall()
+            row = rows[0] if len(rows) == 1 else None
+        return self._entity(row) if row is not None else None
+
+    def _entity(self, row: sqlite3.Row) -> Entity:
+        articles = [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT m.article_id FROM mentions m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.entity_id=? ORDER BY a.seq", (row["id"],))]
+        return Entity(row["id"], row["name"], row["type"], json.loads(row["aliases"]),
+                      row["mention_count"], articles, json.loads(row["evidence"]))
+
     def search(self, query: str, limit: int = 10, offset: int = 0) -> list[dict[str, Any]]:
         """FTS5 search ranked by bm25 (title weighted over text), with a snippet of the text."""
         sql = (
@@ -367,3 +476,12 @@ def _row_article(row: sqlite3.Row) -> Article:
     for col in _JSON_COLUMNS:
         data[col] = json.loads(row[col])
     return Article(**data)
+
+
+def _row_quote(row: sqlite3.Row) -> Quote:
+    return Quote(
+        row["start"], row["end"], row["text"], row["type"], row["speaker"],
+        row["speaker_mention"], row["speaker_start"], row["speaker_end"],
+        row["speaker_entity_id"], row["cue"], row["cue_start"], row["cue_end"],
+        json.loads(row["notes"]), row["id"], row["article_id"],
+    )
