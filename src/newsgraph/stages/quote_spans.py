@@ -67,11 +67,35 @@ def _opener_at(text: str, i: int) -> str | None:
         before = text[i - 1] if i > 0 else " "
         after = text[i + 1] if i + 1 < len(text) else " "
         return "‘" if not before.isalnum() and after.strip() else None
-    if ch in ("“", "„", "«", '"'):
+    if ch in ("“", "„", "«"):
         return ch
+    if ch == '"':  # straight: an opener stands before a word, after a space or line start
+        before = text[i - 1] if i > 0 else "\n"
+        after = text[i + 1] if i + 1 < len(text) else "\n"
+        return '"' if (before.isspace() or before in "([{—–-/:") and not after.isspace() else None
     if ch == "»":  # only as an opener when it is followed by a word (Swedish »…«)
         after = text[i + 1] if i + 1 < len(text) else " "
         return "»" if after.isalpha() else None
+    return None
+
+
+def _straight_opens(text: str, i: int) -> bool:
+    """A straight mark that opens (space before, word after) rather than closes."""
+    before = text[i - 1] if i > 0 else "\n"
+    after = text[i + 1] if i + 1 < len(text) else "\n"
+    return before.isspace() and not after.isspace()
+
+
+def _first_mark(text: str, lo: int, hi: int) -> tuple[int, str] | None:
+    """The first quotation mark in [lo, hi) and whether it opens ("open") or closes ("close")."""
+    for j in range(lo, hi):
+        ch = text[j]
+        if ch in "“„«":
+            return j, "open"
+        if ch in "”»":
+            return j, "close"
+        if ch == '"':
+            return j, "open" if _straight_opens(text, j) else "close"
     return None
 
 
@@ -87,6 +111,8 @@ def _find_close(text: str, i: int, end: int, opener: str) -> tuple[int, str] | N
             if text.startswith(closer, j):
                 if closer == "’" and _is_apostrophe(text, j):
                     break
+                if closer == '"' and _straight_opens(text, j):
+                    return j, ""  # another quote opens: this one was never closed
                 return j, closer
         if opener not in closers and text.startswith(opener, j) and opener != "‘":
             return j, ""
@@ -116,7 +142,20 @@ def find_quote_spans(text: str) -> list[Span]:
         i = p_start
         if carry is not None:
             opener = _opener_at(text, p_start)
-            if opener is not None and opener in _DOUBLE_OPENERS + ("‘",):
+            first = _first_mark(text, p_start, p_end)
+            if opener is None and first is not None and first[1] == "close" \
+                    and first[0] > p_start:
+                # the quote was broken across lines without reopening: it closes here
+                carry.parts[-1] = (carry.parts[-1][0], _trimmed(text, p_start, first[0])[1])
+                carry.end = carry.parts[-1][1]
+                carry.close_at = first[0]
+                spans.append(carry)
+                carry = None
+                i = first[0] + 1
+                opener = "skip"
+            if opener == "skip":
+                pass
+            elif opener is not None and opener in _DOUBLE_OPENERS + ("‘",):
                 # the same quote goes on: an opening mark again, the closing one maybe here
                 close = _find_close(text, p_start + len(opener), p_end, carry.mark)
                 seg_end = close[0] if close else p_end
@@ -135,6 +174,12 @@ def find_quote_spans(text: str) -> list[Span]:
                         spans.append(carry)
                         carry = None
                     continue
+            elif first is None and p_index + 1 < len(paras) and text[
+                    p_start - 2:p_start].count("\n") == 1:
+                # a line with no mark at all inside a quote broken across lines: it may go on
+                carry.parts[-1] = (carry.parts[-1][0], p_end)
+                carry.end = p_end
+                continue
             else:
                 carry.unclosed = True  # the next paragraph does not continue it
                 spans.append(carry)

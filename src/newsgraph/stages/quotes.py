@@ -51,6 +51,7 @@ _SPEECH = {
         "believe believes believed", "think thinks thought", "testify testified testifies",
         "allege alleges alleged alleging", "announce", "disclose discloses disclosed",
         "shout shouts shouted", "whisper whispered", "exclaim exclaimed", "scream screamed",
+        "yell yells yelled yelling", "cry cries cried", "chant chanted chanting",
         "posted posts post", "speak speaks spoke speaking", "order ordered orders",
         "decide decided", "agree agreed agrees",
     ) for f in base.split()
@@ -256,8 +257,16 @@ def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
     sent_lo, sent_hi = _sentence_bounds(doc, min(close_end, len(text) - 1))
     after_hi = max(sent_hi, min(last_para_hi, close_end + 80))
     after = _verbs_outside(doc, close_end, min(after_hi, last_para_hi), spans)
-    # 2. before the quote, in its first paragraph: Peskov told reporters: “…”
+    # 2. before the quote, in its first paragraph: Peskov told reporters: “…” — or in the line
+    # above when that line ends with a colon ("Hefner was reported as saying about Page:")
     before = _verbs_outside(doc, para_lo, span.open_at, spans)
+    if not before and not text[para_lo:span.open_at].strip():
+        prev_hi = para_lo - 1
+        while prev_hi > 0 and text[prev_hi - 1] in " \n":
+            prev_hi -= 1
+        if prev_hi > 0 and text[prev_hi - 1] == ":":
+            prev_lo = text.rfind("\n", 0, prev_hi) + 1
+            before = _verbs_outside(doc, prev_lo, prev_hi, spans)
     candidates: list[tuple[Any, str]] = []
     if after and after[0].idx - close_end <= 60:
         candidates.append((after[0], "after"))
@@ -319,6 +328,20 @@ def _cut_at_attribution(span: Span, doc: Any) -> None:
                 return
 
 
+_MINOR_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by",
+                "from", "de", "la", "le", "du", "von", "van"}
+
+
+def _is_title(quoted: str) -> bool:
+    """A quoted title or name: at most six words, every one capitalised but the minor ones."""
+    words = re.findall(r"[^\W\d_][\w'’.-]*", quoted)
+    if not words or len(words) > 6:
+        return False
+    major = [w for w in words if w.lower() not in _MINOR_WORDS]
+    return bool(major) and all(w[0].isupper() for w in major) and not quoted.rstrip().endswith(
+        ("!", "?"))
+
+
 def _is_direct(span: Span, text: str) -> bool:
     """A direct quote starts a sentence: at a paragraph start, after ':' or after a sentence;
     a partial one is a fragment inside the writer's own sentence."""
@@ -372,21 +395,27 @@ def extract_quotes(text: str, nlp: Any = None, doc: Any = None) -> list[Quote]:
     for span in spans:
         if span.unclosed:
             _cut_at_attribution(span, doc)
+    indirect = list(_indirect(doc, spans, index))
     quotes: list[Quote] = []
     previous: Quote | None = None
     for span in spans:
         if span.start >= len(doc.text):
             break
         quoted = text[span.start:span.end]
+        if _is_title(quoted):
+            continue  # "The Golden Compass", "America's Most Wanted": a name, not words said
         direct = _is_direct(span, text)
         found = _attribute(span, doc, index, spans, partial=not direct)
         notes: dict[str, Any] = {}
-        if found is None and direct and previous is not None and previous.speaker:
+        # the latest speech before this quote: a quote, or reported speech ("Dorsey said …")
+        earlier = [q for q in (*quotes, *indirect) if q.end <= span.open_at and q.speaker]
+        previous = max(earlier, key=lambda q: q.end, default=None)
+        if found is None and direct and previous is not None:
             # a paragraph that is only a quote continues the previous speaker's words
             para_lo, para_hi = _paragraph_bounds(text, span.open_at)
             only_quote = text[para_lo:span.open_at].strip() == "" and \
                 text[(span.close_at or span.end) + 1:para_hi].strip(" ”\"».") == ""
-            prev_para = _paragraph_bounds(text, previous.start)
+            prev_para = _paragraph_bounds(text, max(previous.end - 1, previous.start))
             near = para_lo - prev_para[1] <= 3 or prev_para == (para_lo, para_hi)
             if only_quote and near:
                 found = {k: getattr(previous, k) for k in (
@@ -405,7 +434,6 @@ def extract_quotes(text: str, nlp: Any = None, doc: Any = None) -> list[Quote]:
             notes["parts"] = [list(p) for p in span.parts]
         quote = Quote(span.start, span.end, quoted, kind, notes=notes, **(found or {}))
         quotes.append(quote)
-        previous = quote
-    quotes.extend(_indirect(doc, spans, index))
+    quotes.extend(indirect)
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes
