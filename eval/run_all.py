@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-EVALS = ["extraction", "dates", "dedup"]
+EVALS = ["extraction", "dates", "dedup", "quotes"]
 
 
 def main() -> int:

@@ -347,7 +347,10 @@ def _canonical(forms: Counter[str], label: str) -> str:
         proper[proper_form(f, person)] += n
     acronyms = {fold(f) for f in proper if _ACRONYM.match(f)}  # "Nato" is NATO, not a long form
     full = [f for f in proper if fold(f) not in acronyms] or list(proper)
-    best = max(full, key=lambda f: (len(name_tokens(f)), proper[f], -len(f), f))
+    # A form seen once may carry a Title Case headline's verb ("Comedian Ellen DeGeneres", "Hire
+    # Maurice Cheeks"): the longest form seen twice wins over it when there is one.
+    repeated = [f for f in full if proper[f] > 1 and len(name_tokens(f)) > 1]
+    best = max(repeated or full, key=lambda f: (len(name_tokens(f)), proper[f], -len(f), f))
     spelling: dict[str, Counter[str]] = {}
     for f, n in proper.items():
         for w in f.split():

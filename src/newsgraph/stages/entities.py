@@ -66,6 +66,7 @@ JUNK_WORDS = frozenset(_words("""
 adblock advertisement advert adverts ad ads subscribe subscription newsletter cookie cookies
 login sign share tweet email print comments comment related reuters/ap getty photo video watch
 read more click here menu home search privacy terms copyright
+m.d. md phd ph.d. mba m.b.a
 """))
 # Words that may be lowercase inside a proper name ("Bank of England", "Leonardo da Vinci").
 _FUNCTION_WORDS = frozenset(_words("""
