@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-EVALS = ["extraction", "dates", "dedup", "quotes"]
+EVALS = ["extraction", "dates", "dedup", "quotes", "entities"]
 
 
 def main() -> int:

@@ -1,4 +1,4 @@
-"""Entity mentions (spaCy + cleaning) and canonical entities (merging within and across articles)."""
+"""Entity mentions (spaCy + cleaning) and canonical entities (merges in and across articles)."""
 
 from __future__ import annotations
 

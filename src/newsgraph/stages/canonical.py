@@ -58,7 +58,7 @@ def fold(text: str) -> str:
 
 def proper_form(text: str, person: bool = False) -> str:
     """The name without a leading "the", a possessive, or (persons) titles: "the Kremlin's" ->
-    "Kremlin", "Russian President Vladimir Putin" -> "Vladimir Putin", "Mr. Erdogan" -> "Erdogan"."""
+    "Kremlin", "Russian President Vladimir Putin" -> "Vladimir Putin", "Mr. X" -> "X"."""
     text = re.sub(r"['’]s$|(?<=s)['’]$", "", text.strip())
     words = text.split()
     if len(words) > 1 and words[0].lower() == "the":
