@@ -593,7 +593,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep", type=Path, help="keep the generated corpus and stores here")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    settings = load_settings(None)
+    settings = load_settings(None, nlp=False)  # duplicates do not depend on entities or quotes
     docs = load_docs()
     reposts = build_reposts(docs)
     labels = natural_pairs(docs)
