@@ -86,6 +86,16 @@ def _straight_opens(text: str, i: int) -> bool:
     return before.isspace() and not after.isspace()
 
 
+def _stray_space_close(text: str, start: int, j: int) -> bool:
+    """A straight mark with a space on its left that still closes the open quote: the quoted
+    words end in punctuation and a stray space ("…a Christmas party, "police said"). A new
+    quote inside an open one, with nothing closed in between, is the rarer reading."""
+    k = j - 1
+    while k > start and text[k] in " \t":
+        k -= 1
+    return k > start and text[k] in ",.!?…;" and j - k <= 2
+
+
 def _first_mark(text: str, lo: int, hi: int) -> tuple[int, str] | None:
     """The first quotation mark in [lo, hi) and whether it opens ("open") or closes ("close")."""
     for j in range(lo, hi):
@@ -111,7 +121,8 @@ def _find_close(text: str, i: int, end: int, opener: str) -> tuple[int, str] | N
             if text.startswith(closer, j):
                 if closer == "’" and _is_apostrophe(text, j):
                     break
-                if closer == '"' and _straight_opens(text, j):
+                if closer == '"' and _straight_opens(text, j) and not _stray_space_close(
+                        text, i, j):
                     return j, ""  # another quote opens: this one was never closed
                 return j, closer
         if opener not in closers and text.startswith(opener, j) and opener != "‘":

@@ -101,6 +101,12 @@ def _name_phrase(tok: Any, doc: Any) -> tuple[int, int]:
         if child.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod"):
             left = child if child.i < left.i else left
     lo = min((t.i for t in left.subtree), default=tok.i) if left is not tok else tok.i
+    # words joined by hyphens are one word ("a co-worker"), however the parse split them
+    while lo > 0 and (doc[lo - 1].text == "-" or doc[lo].text == "-") and \
+            not doc[lo - 1].whitespace_:
+        lo -= 1
+    if lo > 0 and lo < tok.i + 1 and doc[lo - 1].pos_ == "DET" and doc[lo].text != doc[tok.i].text:
+        lo -= 1
     return doc[lo].idx, tok.idx + len(tok.text)
 
 
@@ -203,15 +209,61 @@ def _subject(verb: Any) -> Any | None:
     subject of the verb it hangs from. A relative "who" stands for the noun it modifies."""
     tok = verb
     for _ in range(4):
-        for child in tok.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
-                if child.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
-                    return tok.head
-                return child
-        if tok.head is tok or tok.dep_ in ("ccomp", "ROOT", "relcl", "parataxis"):
+        # the subject nearest the verb: a slip of the parse can give a verb two ("In an
+        # e-mail …, Henry said" parsed with "mail" as a second subject)
+        subjects = sorted((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")),
+                          key=lambda c: (c.ent_type_ != "PERSON", c.pos_ not in ("PROPN", "PRON"),
+                                         abs(c.i - tok.i)))
+        for child in subjects[:1]:
+            if child.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
+                return tok.head
+            return child
+        if tok.head.i == tok.i or tok.dep_ in ("ccomp", "ROOT", "relcl", "parataxis"):
             return None
         tok = tok.head
     return None
+
+
+_ABBREVIATED_TITLE = re.compile(r"^[A-Z][a-z]{0,5}\.$")
+
+
+def _is_abbreviation(tok: Any, doc: Any) -> bool:
+    """An abbreviated title: "Atty.", "Dist." (one token, or a short word and a period)."""
+    return bool(_ABBREVIATED_TITLE.match(tok.text)) or (
+        len(tok.text) <= 5 and tok.is_title and tok.i + 1 < len(doc)
+        and doc[tok.i + 1].text == "." and not doc[tok.i].whitespace_)
+
+
+def _name_after(verb: Any, doc: Any) -> Any | None:
+    """The person or organisation named right after an inverted cue, past abbreviated titles
+    that split the small model's sentences ("said Dist. Atty. Steve Cooley")."""
+    for j in range(verb.i + 1, min(verb.i + 8, len(doc))):
+        tok = doc[j]
+        abbreviation = _is_abbreviation(tok, doc)
+        if tok.ent_type_ in ("PERSON", "ORG") and tok.ent_iob_ == "B" and not abbreviation:
+            ent = next(e for e in doc.ents if e.start == j)
+            return ent.root
+        if tok.is_punct and tok.text != "." or "\n" in tok.text_with_ws:
+            return None
+        if not (abbreviation or tok.text == "."):
+            return None
+    return None
+
+
+def _name_opening_attribution(close_end: int, verb: Any, doc: Any) -> Any | None:
+    """The last token of a proper name that starts right after the closing mark, when only
+    an aside set off by commas stands between it and the cue."""
+    first = next((t for t in doc if t.idx >= close_end and not t.is_space), None)
+    if first is None or first.i >= verb.i or first.pos_ != "PROPN" or not first.is_title:
+        return None
+    last = first
+    while last.i + 1 < verb.i and (doc[last.i + 1].pos_ == "PROPN" or (
+            doc[last.i + 1].text == "-" and last.i + 2 < verb.i)):
+        last = doc[last.i + 1]
+    between = doc.text[last.idx + len(last.text):verb.idx]
+    if between.strip() and not re.fullmatch(r"\s*,[^,\n\"“”]*,\s*", between):
+        return None
+    return last
 
 
 def _verbs_outside(doc: Any, lo: int, hi: int, spans: list[Span]) -> list[Any]:
@@ -280,6 +332,8 @@ def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
                             key=lambda vw: -len(list(vw[0].subtree)))
     for verb, where in candidates:
         subj = _subject(verb)
+        if subj is None or (subj.i > verb.i and _is_abbreviation(subj, doc)):
+            subj = _name_after(verb, doc) or subj  # “…,” said Dist. Atty. Steve Cooley
         if subj is None:
             # inverted: “…,” said Putin — the name right after the verb
             nxt = verb.nbor(1) if verb.i + 1 < len(doc) else None
@@ -289,6 +343,10 @@ def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
                                                           else None)
                 if subj is not None:
                     subj = subj if subj.dep_ not in ("compound",) else subj.head
+        if where == "after" and (subj is None or subj.idx < close_end):
+            # “…,” Osman-aga, who herds camels, told Reuters: the parse hung the cue on a verb
+            # inside the quote; the name that opens the attribution is the speaker
+            subj = _name_opening_attribution(close_end, verb, doc) or subj
         if subj is None:
             continue
         if any(s.start <= subj.idx < s.end for s in spans):
@@ -298,7 +356,16 @@ def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
         return {"speaker": speaker, "speaker_mention": words, "speaker_start": s_lo,
                 "speaker_end": s_hi, "cue": cue, "cue_start": c_lo, "cue_end": c_hi,
                 "how": f"{how}; cue {where} the quote"}
-    # 3. "according to X"
+    # 3. a lead-in ending in a colon right before the quote, whatever its verb ("Her agent
+    # Mark Roesler siad:", "Banners read:", "Below is a statement by Francesca Grifo:")
+    lead = _colon_lead(span, doc, spans)
+    if lead is not None:
+        subj, head = lead
+        speaker, words, s_lo, s_hi, how = _resolve(subj, doc, index, span.start, spans)
+        return {"speaker": speaker, "speaker_mention": words, "speaker_start": s_lo,
+                "speaker_end": s_hi, "cue": head.text, "cue_start": head.idx,
+                "cue_end": head.idx + len(head.text), "how": f"{how}; lead-in with a colon"}
+    # 4. "according to X"
     window = text[para_lo:para_hi]
     match = re.search(r"\baccording to ((?:the )?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)", window)
     if match and not any(s.start <= para_lo + match.start() < s.end for s in spans):
@@ -309,6 +376,44 @@ def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
                 "speaker_end": hi, "cue": "according to", "cue_start": para_lo + match.start(),
                 "cue_end": para_lo + match.start() + len("according to"), "how": "according to"}
     return None
+
+
+_SOURCE_NOUNS = {"statement", "statements", "remarks", "message", "comments", "comment",
+                 "letter", "words", "note", "post", "tweet", "email", "e-mail", "mail",
+                 "release", "speech", "address", "interview", "testimony", "announcement"}
+
+
+def _colon_lead(span: Span, doc: Any, spans: list[Span]) -> tuple[Any, Any] | None:
+    """(subject, head) of the clause that ends in a colon just before the quote."""
+    text = doc.text
+    k = span.open_at - 1
+    while k >= 0 and text[k] in " \t\n":
+        k -= 1
+    if k < 0 or text[k] != ":" or span.open_at - k > 3:
+        return None
+    colon = next((t for t in doc if t.idx == k), None)
+    if colon is None:
+        return None
+    line_lo = text.rfind("\n", 0, k) + 1
+    head = colon.head
+    while head.head.i != head.i and head.head.idx >= line_lo and head.head.i < colon.i:
+        head = head.head
+    if head.idx < line_lo or head.i > colon.i:
+        return None
+    # "a statement by Francesca Grifo": the author of the statement
+    for tok in doc[head.i:colon.i] if head.i < colon.i else []:
+        if tok.lower_ in _SOURCE_NOUNS:
+            for prep in tok.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("by", "from", "of"):
+                    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    if pobj is not None and pobj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+                        return pobj, tok
+    subj = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")
+                 and c.idx >= line_lo), None)
+    if subj is None or subj.lower_ in ("it", "this", "that", "there", "which", "what") or \
+            any(x.start <= subj.idx < x.end for x in spans):
+        return None
+    return subj, head
 
 
 def _cut_at_attribution(span: Span, doc: Any) -> None:
@@ -418,10 +523,14 @@ def extract_quotes(text: str, nlp: Any = None, doc: Any = None) -> list[Quote]:
             prev_para = _paragraph_bounds(text, max(previous.end - 1, previous.start))
             near = para_lo - prev_para[1] <= 3 or prev_para == (para_lo, para_hi)
             if only_quote and near:
-                found = {k: getattr(previous, k) for k in (
-                    "speaker", "speaker_mention", "speaker_start", "speaker_end", "cue",
-                    "cue_start", "cue_end")}
-                found["how"] = "continues the previous quote's speaker"
+                found = _inherit(previous, "continues the previous quote's speaker")
+        if found is None and quotes and quotes[-1].speaker and re.fullmatch(
+                r"\s*(?:,|and|or|, and|, or)\s*",
+                text[(quotes[-1].end + 1):span.open_at].lstrip("”\"»’'")):
+            # Banners read: “The state kills” and “Down with the government”
+            found = _inherit(quotes[-1], "listed with the previous quote")
+        if found is None and direct:
+            found = _speaker_of_next_paragraph(span, text, indirect)
         if found is None and word_count(quoted) < 3:
             continue  # a scare-quoted word or a title, not a quote
         kind = "direct" if direct else "partial"
@@ -434,6 +543,60 @@ def extract_quotes(text: str, nlp: Any = None, doc: Any = None) -> list[Quote]:
             notes["parts"] = [list(p) for p in span.parts]
         quote = Quote(span.start, span.end, quoted, kind, notes=notes, **(found or {}))
         quotes.append(quote)
+    _same_words_same_speaker(quotes)
     quotes.extend(indirect)
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes
+
+
+_ATTRIBUTION = ("speaker", "speaker_mention", "speaker_start", "speaker_end", "cue", "cue_start",
+                "cue_end")
+
+
+def _inherit(source: Quote, how: str) -> dict[str, Any]:
+    found: dict[str, Any] = {k: getattr(source, k) for k in _ATTRIBUTION}
+    found["how"] = how
+    return found
+
+
+def _speaker_of_next_paragraph(span: Span, text: str, indirect: list[Quote]) -> dict | None:
+    """A paragraph that is only a quote, with no speaker before it, followed by a paragraph
+    that opens with its speaker's reported speech ("Kenneth Dorsey says the woman …")."""
+    para_lo = _paragraph_bounds(text, span.open_at)[0]
+    close = span.close_at if span.close_at is not None else span.end
+    para_hi = _paragraph_bounds(text, close)[1]
+    if text[para_lo:span.open_at].strip() or text[close + 1:para_hi].strip(" ”\"».,"):
+        return None
+    next_lo = para_hi + 1
+    while next_lo < len(text) and text[next_lo] in " \n":
+        next_lo += 1
+    for q in indirect:
+        if q.speaker and q.speaker_start is not None and \
+                next_lo <= q.speaker_start <= next_lo + 3 and q.cue and \
+                q.notes.get("how", "").startswith("subject of the cue"):
+            return _inherit(q, "named as the speaker in the next paragraph")
+    return None
+
+
+def _same_words_same_speaker(quotes: list[Quote]) -> None:
+    """A pull quote or headline quote without a speaker takes the speaker of the quote whose
+    words contain it ("Very Spiritual" … "She's very spiritual," Dorsey said)."""
+    def words(q: Quote) -> list[str]:
+        return [w.lower() for w in re.findall(r"\w+", q.text)]
+
+    for q in quotes:
+        if q.speaker is not None or q.type == "indirect":
+            continue
+        mine = words(q)
+        if len(mine) < 2:
+            continue
+        for other in quotes:
+            if other is q or other.speaker is None:
+                continue
+            theirs = words(other)
+            if any(theirs[i:i + len(mine)] == mine for i in range(len(theirs) - len(mine) + 1)):
+                for k, v in _inherit(other, "").items():
+                    if k != "how":
+                        setattr(q, k, v)
+                q.notes["speaker_how"] = "the same words are quoted elsewhere with a speaker"
+                break
