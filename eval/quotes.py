@@ -383,6 +383,16 @@ def load_extractor() -> Any:
     return extract_quotes
 
 
+def load_linker() -> Any:
+    """(mentions_from_doc, link_within_article), or None for an older newsgraph."""
+    try:
+        from newsgraph.stages.entities import mentions_from_doc
+        from newsgraph.stages.speakers import link_within_article
+    except ImportError:
+        return None
+    return mentions_from_doc, link_within_article
+
+
 def load_model() -> Any:
     try:
         from newsgraph.stages.nlp import load_nlp
@@ -400,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-v", "--verbose", action="store_true", help="print errors (dev split only)")
     ap.add_argument("--verify", action="store_true", help="only check the gold offsets")
     ap.add_argument("--gold", type=Path, default=GOLD)
+    ap.add_argument("--no-link", action="store_true",
+                    help="score the extractor's speakers before entity linking")
     args = ap.parse_args(argv)
 
     gold = load_jsonl(args.gold)
@@ -415,11 +427,15 @@ def main(argv: list[str] | None = None) -> int:
 
     extract_quotes = load_extractor()
     nlp = load_model()
+    link = None if args.no_link else load_linker()
     t0 = time.perf_counter()
     per_split: dict[str, list[DocScore]] = {s: [] for s in SPLITS}
     for rec in gold:
         text = texts[rec["doc_id"]]
-        pred = extract_quotes(text, nlp=nlp)
+        pred = extract_quotes(text, doc=nlp(text))
+        if link is not None:  # speakers as the store shows them: linked to the article's entities
+            mentions_from_doc, link_within_article = link
+            link_within_article(text, mentions_from_doc(nlp(text), text), pred)
         ds = score_doc(text, rec["quotes"], pred)
         per_split[rec["split"]].append(ds)
         per_split["total"].append(ds)

@@ -110,6 +110,34 @@ def _name_phrase(tok: Any, doc: Any) -> tuple[int, int]:
     return doc[lo].idx, tok.idx + len(tok.text)
 
 
+def _role_words(ent: Any, doc: Any) -> set[str]:
+    """Common nouns the text uses for a named entity: the compounds before the name ("news
+    agency IRNA", "Judge James Bodiford") and appositions either way ("The pastor, Larry
+    Kroon"; "James Gaskell, manager of Hardester's grocery")."""
+    words: set[str] = set()
+    root = ent.root
+    j = ent.start - 1
+    while j >= 0 and doc[j].dep_ in ("compound", "amod", "nmod") and doc[j].pos_ in (
+            "NOUN", "PROPN") and not doc[j].ent_type_:
+        words.add(doc[j].lower_)
+        j -= 1
+    for tok in ent:  # titles inside the entity span: "Judge James Bodiford"
+        if tok.lower_ in _ROLE_TITLES:
+            words.add(tok.lower_)
+    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+        words.add(root.head.lower_)
+    for child in root.children:
+        if child.dep_ == "appos" and child.pos_ == "NOUN":
+            words.add(child.lower_)
+    return words
+
+
+_ROLE_TITLES = {"judge", "president", "minister", "governor", "senator", "mayor", "chancellor",
+                "spokesman", "spokeswoman", "coach", "director", "chief", "officer", "sheriff",
+                "prosecutor", "attorney", "pastor", "manager", "chairman", "secretary"}
+_AGE = re.compile(r"^(?:the |this )?\d+-year-old$")
+
+
 def _strip_title(name: str) -> str:
     stripped = _TITLE_WORDS.sub("", name).strip(" ,")
     return stripped or name
@@ -121,6 +149,13 @@ class SpeakerIndex:
     def __init__(self, doc: Any) -> None:
         self.people: list[tuple[int, str]] = []  # (char offset, name)
         self.subjects: list[tuple[int, str]] = []  # people who are a clause's subject
+        # role words the text gives a name: "news agency IRNA", "The pastor, Larry Kroon"
+        self.roles: list[tuple[int, str, str]] = []  # (char offset, role word, name)
+        for ent in doc.ents:
+            if ent.label_ in ("PERSON", "ORG", "NORP"):
+                name = _strip_title(ent.text.strip().removesuffix("’s").removesuffix("'s"))
+                for word in _role_words(ent, doc):
+                    self.roles.append((ent.start_char, word, name))
         for ent in doc.ents:
             name = _strip_title(ent.text.strip().removesuffix("’s").removesuffix("'s").strip())
             if ent.label_ != "PERSON" or not name:
@@ -143,6 +178,16 @@ class SpeakerIndex:
             if tokens and tokens[-1].lower() == surname and len(other) > len(best):
                 best = other
         return best
+
+    def named_role(self, word: str, offset: int) -> str | None:
+        """The name last given the role `word` before `offset` ("the agency" -> IRNA)."""
+        found = None
+        for start, role, name in self.roles:
+            if start >= offset:
+                break
+            if role == word:
+                found = name
+        return found
 
     def last_person_before(self, offset: int, exclude: tuple[int, int] | None = None) -> str | None:
         """The person a "he"/"she" most likely means: the last one who was the subject of a
@@ -186,6 +231,15 @@ def _resolve(tok: Any, doc: Any, index: SpeakerIndex, quote_start: int,
         if start <= ent.start_char < end and ent.label_ == "PERSON":
             name = index.full_name(_strip_title(ent.text))
             return name, words, start, end, "person named in the subject"
+    definite = any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children)
+    if _AGE.match(words.lower()) or (definite and _AGE.match(tok.lower_)):
+        person = index.last_person_before(start)  # "said the 29-year-old"
+        if person:
+            return person, words, start, end, f"'{words}' -> last person named before it"
+    if definite and tok.pos_ == "NOUN":
+        named = index.named_role(tok.lower_, start)
+        if named:
+            return named, words, start, end, f"'{words}' -> the {tok.lower_} named before it"
     return words, words, start, end, "subject of the cue (a role)"
 
 
@@ -254,7 +308,16 @@ def _name_opening_attribution(close_end: int, verb: Any, doc: Any) -> Any | None
     """The last token of a proper name that starts right after the closing mark, when only
     an aside set off by commas stands between it and the cue."""
     first = next((t for t in doc if t.idx >= close_end and not t.is_space), None)
-    if first is None or first.i >= verb.i or first.pos_ != "PROPN" or not first.is_title:
+    if first is None or first.i >= verb.i:
+        return None
+    if first.pos_ != "PROPN" or not first.is_title:
+        # “…,” team general manager A.J. Smith said: a name closing the words before the cue
+        for ent in doc.ents:
+            if ent.label_ in ("PERSON", "ORG") and close_end <= ent.start_char and \
+                    ent.end <= verb.i and not re.search(r"[.!?\"“”]\s", doc.text[
+                        close_end:ent.start_char] + " ") and re.fullmatch(
+                    r"\s*(?:,[^,\n\"“”]*,\s*)?", doc.text[ent.end_char:verb.idx]):
+                return ent.root
         return None
     last = first
     while last.i + 1 < verb.i and (doc[last.i + 1].pos_ == "PROPN" or (

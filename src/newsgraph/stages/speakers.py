@@ -26,8 +26,10 @@ def link_speakers(quotes: list[Quote], mentions: list[Mention],
         if q.speaker_start is not None and q.speaker_end is not None:
             for m in mentions:
                 ent = entities.get(m.entity_id or "")
-                if ent and ent.type in SPEAKER_TYPES and m.start < q.speaker_end and \
-                        q.speaker_start < m.end:
+                # the mention must be the speaker words' head, not a modifier in them:
+                # "A Surrey Police spokeswoman" is a spokeswoman, not Surrey Police
+                if ent and ent.type in SPEAKER_TYPES and q.speaker_start <= m.start and \
+                        q.speaker_end - 2 <= m.end <= q.speaker_end + 2:
                     found, how = ent.id, "the speaker's words are a mention of it"
                     break
         if found is None and q.speaker:
@@ -37,3 +39,15 @@ def link_speakers(quotes: list[Quote], mentions: list[Mention],
             q.speaker_entity_id = found
             q.speaker = entities[found].name
             q.notes["speaker_entity_how"] = how
+
+
+def link_within_article(text: str, mentions: list[Mention], quotes: list[Quote]) -> list[Entity]:
+    """Entities of one article on its own and its quotes' speakers linked to them: what the
+    corpus pass does, for one text (evals, notebooks)."""
+    from newsgraph.stages.canonical import Canonicalizer
+
+    canon = Canonicalizer()
+    canon.add_article("<article>", mentions, text)
+    entities = canon.entities()
+    link_speakers(quotes, mentions, {e.id: e for e in entities})
+    return entities
