@@ -21,6 +21,7 @@ _PAIRS: dict[str, tuple[str, ...]] = {
     "``": ("''", '"', "”"),
     "''": ("''",),
     "‘": ("’",),
+    "”": ("”",),  # a typo'd opener (see _opener_at)
 }
 _DOUBLE_OPENERS = ("``", "''", "“", "„", "«", '"')
 _WORD = re.compile(r"\w+")
@@ -69,6 +70,13 @@ def _opener_at(text: str, i: int) -> str | None:
         return "‘" if not before.isalnum() and after.strip() else None
     if ch in ("“", "„", "«"):
         return ch
+    if ch == "”" and (i == 0 or text[i - 1].isspace()) and i + 2 < len(text) and \
+            text[i + 1] == " " and text[i + 2].isalpha():
+        # a closing mark typed for an opening one, space on both sides (harbor ” many
+        # terrorist organizations”): it opens when another ” closes it in the paragraph
+        end = text.find("\n", i)
+        rest = text[i + 1:end if end != -1 else len(text)]
+        return "”" if "”" in rest and "“" not in rest.split("”")[0] else None
     if ch == '"':  # straight: an opener stands before a word, after a space or line start
         before = text[i - 1] if i > 0 else "\n"
         after = text[i + 1] if i + 1 < len(text) else "\n"

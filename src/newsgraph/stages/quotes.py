@@ -53,7 +53,10 @@ _SPEECH = {
         "shout shouts shouted", "whisper whispered", "exclaim exclaimed", "scream screamed",
         "yell yells yelled yelling", "cry cries cried", "chant chanted chanting",
         "posted posts post", "speak speaks spoke speaking", "order ordered orders",
-        "decide decided", "agree agreed agrees",
+        "decide decided", "agree agreed agrees", "denounce denounces denounced denouncing",
+        "condemn condemns condemned condemning", "criticise criticises criticised criticising",
+        "criticize criticizes criticized criticizing", "concede", "apologise apologised",
+        "apologize apologized", "request requests requested requesting",
     ) for f in base.split()
 }
 # verbs that cue a quote but are too weak for indirect speech ("believe", "think", "decide")
@@ -65,6 +68,11 @@ _INDIRECT_ONLY_STRONG = _SPEECH - {
     "posted", "ask", "asks", "asked", "asking", "accuse", "accuses", "accused", "accusing",
     "demand", "demands", "demanded", "demanding", "speak", "speaks", "spoke", "speaking",
 }
+_REPORTING = _INDIRECT_ONLY_STRONG - {
+    "respond", "responds", "responded", "responding", "reply", "replies", "replied",
+    "replying", "counter", "counters", "countered", "countering", "threaten", "threatens",
+    "threatened", "threatening"}
+_DEMAND = {"demand", "demands", "demanded", "demanding"}
 _TELL = {"tell", "tells", "told", "telling", "ask", "asks", "asked", "warn", "warns", "warned",
          "assure", "assured", "inform", "informed", "remind", "reminded"}
 _PRONOUNS = {"he", "she", "they", "him", "her", "it", "we", "i"}
@@ -111,24 +119,36 @@ def _name_phrase(tok: Any, doc: Any) -> tuple[int, int]:
 
 
 def _role_words(ent: Any, doc: Any) -> set[str]:
-    """Common nouns the text uses for a named entity: the compounds before the name ("news
-    agency IRNA", "Judge James Bodiford") and appositions either way ("The pastor, Larry
-    Kroon"; "James Gaskell, manager of Hardester's grocery")."""
+    """Words the text uses for a named entity: the modifiers before the name ("news agency
+    IRNA", "Russian President Vladimir Putin"), titles inside it, appositions either way
+    ("The pastor, Larry Kroon"; "James Gaskell, manager of Hardester's grocery"), an
+    organisation's own head noun ("the ministry" for the Defence Ministry) and the documents
+    it issued ("the collective statement issued by the CSTO")."""
     words: set[str] = set()
     root = ent.root
     j = ent.start - 1
     while j >= 0 and doc[j].dep_ in ("compound", "amod", "nmod") and doc[j].pos_ in (
-            "NOUN", "PROPN") and not doc[j].ent_type_:
+            "NOUN", "PROPN", "ADJ"):
         words.add(doc[j].lower_)
         j -= 1
     for tok in ent:  # titles inside the entity span: "Judge James Bodiford"
         if tok.lower_ in _ROLE_TITLES:
             words.add(tok.lower_)
-    if root.dep_ == "appos" and root.head.pos_ == "NOUN":
-        words.add(root.head.lower_)
-    for child in root.children:
-        if child.dep_ == "appos" and child.pos_ == "NOUN":
-            words.add(child.lower_)
+    if ent.label_ == "ORG" and len(ent) > 1:
+        words.add(ent[-1].lower_)
+    appositions = [root.head] if root.dep_ == "appos" else []
+    appositions += [c for c in root.children if c.dep_ == "appos"]
+    for noun in appositions:
+        if noun.pos_ == "NOUN":
+            words.add(noun.lower_)
+            words.update(c.lower_ for c in noun.children
+                         if c.dep_ in ("amod", "compound") and c.i < noun.i)
+    # "statement issued by the CSTO" / "a statement from the ministry"
+    head = root.head
+    if root.dep_ == "pobj" and head.lower_ in ("by", "from"):
+        owner = head.head if head.head.pos_ == "NOUN" else head.head.head
+        if owner.lower_ in _SOURCE_NOUNS:
+            words.add(owner.lower_)
     return words
 
 
@@ -150,12 +170,13 @@ class SpeakerIndex:
         self.people: list[tuple[int, str]] = []  # (char offset, name)
         self.subjects: list[tuple[int, str]] = []  # people who are a clause's subject
         # role words the text gives a name: "news agency IRNA", "The pastor, Larry Kroon"
-        self.roles: list[tuple[int, str, str]] = []  # (char offset, role word, name)
+        self.roles: list[tuple[int, set[str], str]] = []  # (char offset, role words, name)
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG", "NORP"):
                 name = _strip_title(ent.text.strip().removesuffix("’s").removesuffix("'s"))
-                for word in _role_words(ent, doc):
-                    self.roles.append((ent.start_char, word, name))
+                words = _role_words(ent, doc)
+                if words:
+                    self.roles.append((ent.start_char, words, name))
         for ent in doc.ents:
             name = _strip_title(ent.text.strip().removesuffix("’s").removesuffix("'s").strip())
             if ent.label_ != "PERSON" or not name:
@@ -179,13 +200,14 @@ class SpeakerIndex:
                 best = other
         return best
 
-    def named_role(self, word: str, offset: int) -> str | None:
-        """The name last given the role `word` before `offset` ("the agency" -> IRNA)."""
+    def named_role(self, word: str, modifiers: set[str], offset: int) -> str | None:
+        """The name last given the role `word` before `offset` ("the agency" -> IRNA), with
+        every modifier the role has ("the Finnish president" is not the Russian one)."""
         found = None
-        for start, role, name in self.roles:
+        for start, words, name in self.roles:
             if start >= offset:
                 break
-            if role == word:
+            if word in words and modifiers <= words:
                 found = name
         return found
 
@@ -237,7 +259,9 @@ def _resolve(tok: Any, doc: Any, index: SpeakerIndex, quote_start: int,
         if person:
             return person, words, start, end, f"'{words}' -> last person named before it"
     if definite and tok.pos_ == "NOUN":
-        named = index.named_role(tok.lower_, start)
+        modifiers = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and
+                     c.i < tok.i and c.lower_ not in ("former", "new", "then")}
+        named = index.named_role(tok.lower_, modifiers, start)
         if named:
             return named, words, start, end, f"'{words}' -> the {tok.lower_} named before it"
     return words, words, start, end, "subject of the cue (a role)"
@@ -391,8 +415,12 @@ def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
         candidates.append((after[0], "after"))
     if partial:  # a fragment is the words of the outermost speech clause that contains it
         covering = [(v, "before") for v in before] + [(v, "after") for v in after]
+        # the innermost speech clause: "a position the Finnish president said was
+        # “confusing”" is the president's word, not that of whoever the sentence began with
+        # (verbs that also mean doing, not saying, come last: "ready to respond with “…”")
         candidates = sorted([vw for vw in covering if _covers(vw[0], span.start)],
-                            key=lambda vw: -len(list(vw[0].subtree)))
+                            key=lambda vw: (vw[0].lower_ not in _REPORTING,
+                                            len(list(vw[0].subtree))))
     for verb, where in candidates:
         subj = _subject(verb)
         if subj is None or (subj.i > verb.i and _is_abbreviation(subj, doc)):
@@ -524,8 +552,9 @@ def _indirect(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quot
     """Reported speech: a speech verb with a subject and a clausal complement, no quote marks."""
     text = doc.text
     for tok in doc:
-        if tok.lower_ not in _INDIRECT_ONLY_STRONG or tok.pos_ not in ("VERB",):
-            continue
+        if tok.pos_ != "VERB" or tok.lower_ not in _INDIRECT_ONLY_STRONG and not (
+                tok.lower_ in _DEMAND and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "that"):
+            continue  # ("Moscow demands that …" reports a demand; "demanded money" does not)
         comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
         subj = _subject(tok)
         if comp is None or subj is None:
@@ -595,7 +624,8 @@ def extract_quotes(text: str, nlp: Any = None, doc: Any = None) -> list[Quote]:
         if found is None and direct:
             found = _speaker_of_next_paragraph(span, text, indirect)
         if found is None and word_count(quoted) < 3:
-            continue  # a scare-quoted word or a title, not a quote
+            notes["short"] = True  # a scare-quoted word, unless the same words are quoted
+            # with a speaker elsewhere (a headline's ‘direct confrontation’)
         kind = "direct" if direct else "partial"
         if found is not None:
             notes["speaker_how"] = found.pop("how")
@@ -606,7 +636,8 @@ def extract_quotes(text: str, nlp: Any = None, doc: Any = None) -> list[Quote]:
             notes["parts"] = [list(p) for p in span.parts]
         quote = Quote(span.start, span.end, quoted, kind, notes=notes, **(found or {}))
         quotes.append(quote)
-    _same_words_same_speaker(quotes)
+    _same_words_same_speaker(quotes, headline_end=text.find("\n"))
+    quotes = [q for q in quotes if not q.notes.pop("short", False) or q.speaker is not None]
     quotes.extend(indirect)
     quotes.sort(key=lambda q: (q.start, q.end))
     return quotes
@@ -641,9 +672,10 @@ def _speaker_of_next_paragraph(span: Span, text: str, indirect: list[Quote]) -> 
     return None
 
 
-def _same_words_same_speaker(quotes: list[Quote]) -> None:
+def _same_words_same_speaker(quotes: list[Quote], headline_end: int = -1) -> None:
     """A pull quote or headline quote without a speaker takes the speaker of the quote whose
-    words contain it ("Very Spiritual" … "She's very spiritual," Dorsey said)."""
+    words contain it ("Very Spiritual" … "She's very spiritual," Dorsey said). One word is
+    enough only in the headline (‘trigger’ … could “trigger a response”, Putin said)."""
     def words(q: Quote) -> list[str]:
         return [w.lower() for w in re.findall(r"\w+", q.text)]
 
@@ -651,7 +683,7 @@ def _same_words_same_speaker(quotes: list[Quote]) -> None:
         if q.speaker is not None or q.type == "indirect":
             continue
         mine = words(q)
-        if len(mine) < 2:
+        if len(mine) < (1 if q.start < headline_end else 2):
             continue
         for other in quotes:
             if other is q or other.speaker is None:
