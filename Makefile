@@ -30,6 +30,7 @@ eval: $(STAMP)
 ## bench: throughput benchmarks (ratios to a floor measured in the same run)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/nlp.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests eval benchmarks

@@ -150,10 +150,13 @@ class Ingest:
         batch: list[RawDoc] = []
         self._numbers: list[list[int]] = []
         numbers: list[int] = []
+        # with NLP an article costs ~100x more: smaller tasks keep the workers evenly loaded
+        # to the end of the run (the IPC per task is still negligible next to the parse)
+        size = min(self.settings.batch_size, 16) if self.settings.nlp else self.settings.batch_size
         for number, raw in self._raw_docs(inputs):
             batch.append(raw)
             numbers.append(number)
-            if len(batch) >= self.settings.batch_size:
+            if len(batch) >= size:
                 self._numbers.append(numbers)
                 yield batch
                 batch, numbers = [], []
@@ -222,7 +225,7 @@ class Ingest:
         canon = Canonicalizer()
         rows = list(self.store.iter_article_mentions())
         for art_id, text, mentions, _ in rows:
-            canon.add_article(art_id, mentions, text)
+            canon.add_article(art_id, mentions, text, assign=False)
         entities = canon.entities()  # sets entity_id / canonical on every mention
         by_id = {e.id: e for e in entities}
         for _, _, mentions, quotes in rows:

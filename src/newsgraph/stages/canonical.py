@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from newsgraph.ids import content_hash
 from newsgraph.records import Entity, Mention
@@ -50,6 +51,7 @@ _DEFINED = re.compile(
 _MAX_EVIDENCE = 20
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case and diacritics folded, apostrophes unified: the matching form of one word."""
     text = unicodedata.normalize("NFKD", text.replace("’", "'"))
@@ -76,10 +78,15 @@ def proper_form(text: str, person: bool = False) -> str:
 def name_tokens(text: str, person: bool = False) -> list[str]:
     """Matching tokens of a name: `proper_form`, folded, dots dropped ("U.S." -> "us"), hyphens
     split, spelling variants unified, "Jr."-style suffixes dropped."""
+    return list(_name_tokens(text, person))
+
+
+@lru_cache(maxsize=65536)  # the entity pass asks for the same few thousand names again and again
+def _name_tokens(text: str, person: bool) -> tuple[str, ...]:
     words = re.findall(r"\w+", fold(proper_form(text, person).replace(".", "")))
     while person and len(words) > 2 and words[-1] in _SUFFIXES:
         words = words[:-1]
-    return [_spell(w) for w in words]
+    return tuple(_spell(w) for w in words)
 
 
 def _spell(word: str) -> str:
@@ -375,13 +382,16 @@ class Canonicalizer:
         self._articles: dict[str, list[_Local]] = {}
         self._index = _Index()
 
-    def add_article(self, article_id: str, mentions: list[Mention], text: str | None = None
-                    ) -> list[Mention]:
-        """`text` (the article's cleaned text) lets "Organization (CSTO)" define an acronym."""
+    def add_article(self, article_id: str, mentions: list[Mention], text: str | None = None,
+                    assign: bool = True) -> list[Mention]:
+        """`text` (the article's cleaned text) lets "Organization (CSTO)" define an acronym.
+        assign=False skips giving the mentions their entity now (a pass over the whole corpus
+        calls `entities()` at the end, which gives every mention its entity anyway)."""
         locs = group_article(article_id, mentions, text)
         self._articles[article_id] = locs
         ids = [self._index.add(lo) for lo in _link_order(locs)]
-        self._assign(self._index, {self._index.find(i) for i in ids})
+        if assign:
+            self._assign(self._index, {self._index.find(i) for i in ids})
         return mentions
 
     def entities(self) -> list[Entity]:

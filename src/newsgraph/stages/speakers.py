@@ -47,7 +47,7 @@ def link_within_article(text: str, mentions: list[Mention], quotes: list[Quote])
     from newsgraph.stages.canonical import Canonicalizer
 
     canon = Canonicalizer()
-    canon.add_article("<article>", mentions, text)
+    canon.add_article("<article>", mentions, text, assign=False)
     entities = canon.entities()
     link_speakers(quotes, mentions, {e.id: e for e in entities})
     return entities
