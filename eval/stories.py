@@ -1,0 +1,154 @@
+"""Story clustering eval: newsgraph's stories stage on ECB+ (../shared/eval/stories/ecbplus.jsonl,
+CC BY 3.0), against the gold subtopics (each topic holds two different events of the same kind:
+"Tara Reid enters rehab" vs "Lindsay Lohan enters rehab" — they must be told apart).
+
+B-cubed and pairwise precision/recall/F1, per split: dev = topics 1-22 (the settings were chosen
+there), test = topics 23-45 (never used to choose anything). Each split is clustered on its own,
+all its topics together, in file order (the first-seen order of an ingest). ECB+ texts carry no
+dates, so the date gate is not exercised here. With --entities (the default) the documents get
+canonical entities as ingest gives them (spaCy NER + the entity pass); --no-entities measures
+the text similarity alone. A baseline is printed beside: the same pass with names ignored.
+
+    .venv/bin/python eval/stories.py [--sweep] [--json out.json] [--check eval/baseline.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+try:
+    import newsgraph  # noqa: F401
+except ModuleNotFoundError:
+    sys.path.insert(0, str(HERE.parent / "src"))
+
+from newsgraph.stages.stories import StoryDoc, StorySettings, cluster  # noqa: E402
+
+SPLITS = {"dev": range(1, 23), "test": range(23, 46)}
+
+
+def data_dir() -> Path:
+    env = os.environ.get("NEWSGRAPH_EVAL_DATA")
+    return Path(env) if env else HERE.parents[1] / "shared" / "eval"
+
+
+def bcubed(pred: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    by_pred: dict[str, set[str]] = defaultdict(set)
+    by_gold: dict[str, set[str]] = defaultdict(set)
+    for item, c in pred.items():
+        by_pred[c].add(item)
+    for item, c in gold.items():
+        by_gold[c].add(item)
+    p = r = 0.0
+    for item in gold:
+        same = by_pred[pred[item]] & by_gold[gold[item]]
+        p += len(same) / len(by_pred[pred[item]])
+        r += len(same) / len(by_gold[gold[item]])
+    p, r = p / len(gold), r / len(gold)
+    return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def pairwise(pred: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    def pairs(labels: dict[str, str]) -> int:
+        return sum(n * (n - 1) // 2 for n in Counter(labels.values()).values())
+
+    both = Counter((pred[i], gold[i]) for i in gold)
+    tp = sum(n * (n - 1) // 2 for n in both.values())
+    pp, gp = pairs(pred), pairs(gold)
+    p = tp / pp if pp else 0.0
+    r = tp / gp if gp else 0.0
+    return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def load_docs(with_entities: bool) -> tuple[list[dict[str, Any]], dict[str, frozenset[str]]]:
+    path = data_dir() / "stories" / "ecbplus.jsonl"
+    docs = [json.loads(line) for line in path.open(encoding="utf-8")]
+    entities: dict[str, frozenset[str]] = {}
+    if with_entities:
+        from newsgraph.stages.canonical import Canonicalizer
+        from newsgraph.stages.entities import mentions_from_doc
+        from newsgraph.stages.nlp import load_nlp
+        from newsgraph.stages.stories import ENTITY_TYPES
+
+        nlp = load_nlp()
+        canon = Canonicalizer()
+        per_doc = {}
+        texts = [d["text"] for d in docs]
+        for d, doc in zip(docs, nlp.pipe(texts, batch_size=16), strict=True):
+            per_doc[d["doc_id"]] = mentions_from_doc(doc, d["text"])
+            canon.add_article(d["doc_id"], per_doc[d["doc_id"]], d["text"], assign=False)
+        canon.entities()  # sets entity_id on every mention
+        for doc_id, mentions in per_doc.items():
+            entities[doc_id] = frozenset(m.entity_id for m in mentions
+                                         if m.entity_id and m.label in ENTITY_TYPES)
+    return docs, entities
+
+
+def run(docs: list[dict[str, Any]], entities: dict[str, frozenset[str]], topics: range,
+        settings: StorySettings) -> dict[str, Any]:
+    chosen = [d for d in docs if d["topic"] in topics]
+    story_docs = [StoryDoc(d["doc_id"], d["text"], entities=entities.get(d["doc_id"], frozenset()))
+                  for d in chosen]
+    stories = cluster(story_docs, settings)
+    pred = {a: s.id for s in stories for a in s.article_ids}
+    gold = {d["doc_id"]: d["subtopic"] for d in chosen}
+    return {"docs": len(chosen), "stories": len(stories), "gold_stories": len(set(gold.values())),
+            "bcubed": bcubed(pred, gold), "pairwise": pairwise(pred, gold)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--no-entities", action="store_true")
+    ap.add_argument("--sweep", action="store_true", help="thresholds x entity weights on dev")
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--check", type=Path)
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    docs, entities = load_docs(not args.no_entities)
+    if args.sweep:
+        print("threshold | entity weight | dev B3 P/R/F1 | dev stories")
+        for th in (0.13, 0.14, 0.15, 0.16, 0.17, 0.18):
+            for ew in (0.0, 0.25, 0.35, 0.5):
+                r = run(docs, entities, SPLITS["dev"], StorySettings(th, ew))
+                b = r["bcubed"]
+                print(f"{th:.2f} | {ew:.2f} | {b['p']:.3f}/{b['r']:.3f}/{b['f1']:.3f} | "
+                      f"{r['stories']} (gold {r['gold_stories']})")
+    results: dict[str, Any] = {}
+    print("split | system | docs | stories (gold) | B3 P/R/F1 | pairwise P/R/F1")
+    for split, topics in SPLITS.items():
+        for system, settings in (("text only", StorySettings(entity_weight=0.0)),
+                                 ("newsgraph", StorySettings())):
+            r = run(docs, entities, topics, settings)
+            results[f"{split}/{system}"] = r
+            b, pw = r["bcubed"], r["pairwise"]
+            print(f"{split} | {system} | {r['docs']} | {r['stories']} ({r['gold_stories']}) | "
+                  f"{b['p']:.3f}/{b['r']:.3f}/{b['f1']:.3f} | "
+                  f"{pw['p']:.3f}/{pw['r']:.3f}/{pw['f1']:.3f}")
+    print(f"({len(docs)} documents, entities {'on' if entities else 'off'}, "
+          f"{time.perf_counter() - t0:.1f}s)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1) + "\n", "utf-8")
+    if args.check:
+        floors = json.loads(args.check.read_text("utf-8")).get("stories", {})
+        failures = []
+        for key, minimum in floors.items():
+            split, metric = key.rsplit("_", 1)[0].split("/") if "/" in key else ("", "")
+            value = results.get(f"{split}/newsgraph", {}).get(metric, {}).get("f1")
+            if value is not None and value < minimum:
+                failures.append(f"{key}: {value:.4f} < {minimum}")
+        if failures:
+            print("below baseline:", *failures, sep="\n  ")
+            return 1
+        print("check passed against eval/baseline.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
