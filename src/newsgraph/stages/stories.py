@@ -113,8 +113,9 @@ def _similarity(vec: dict[str, float], ents: dict[str, float], doc: StoryDoc, st
                 settings: StorySettings) -> float:
     """Average link: the mean cosine to the story's articles, of words and of names."""
     if doc.published and story.start and story.end:
-        gap = min(filter(None.__ne__, (_days(doc.published, story.start),
-                                       _days(doc.published, story.end))), default=None)
+        gaps = [g for g in (_days(doc.published, story.start), _days(doc.published, story.end))
+                if g is not None]
+        gap = min(gaps, default=None)
         inside = story.start <= doc.published[:10] <= story.end
         if gap is not None and not inside and gap > settings.max_gap_days:
             return 0.0
