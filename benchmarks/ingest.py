@@ -30,15 +30,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from common import data_dir, rss_by_pid
+
 ROOT = Path(__file__).resolve().parents[1]
 NEWSGRAPH = ROOT / ".venv" / "bin" / "newsgraph"
 _WORD = re.compile(r"\w+")
 SEED = 7
-
-
-def data_dir() -> Path:
-    env = os.environ.get("NEWSGRAPH_EVAL_DATA")
-    return Path(env) if env else ROOT.parent / "shared" / "eval"
 
 
 def build_corpus(folder: Path, size: int) -> None:
@@ -75,25 +72,8 @@ def floor(folder: Path) -> tuple[float, int]:
 
 
 def _tree_rss(pid: int) -> int:
-    """Sum of RSS (kB) over pid and its descendants, from /proc."""
-    children: dict[int, list[int]] = defaultdict(list)
-    rss: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            children[int(fields[1])].append(int(entry))
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
-        except (OSError, IndexError, ValueError):
-            continue
-    total, stack = 0, [pid]
-    while stack:
-        p = stack.pop()
-        total += rss.get(p, 0)
-        stack.extend(children.get(p, ()))
-    return total
+    """Sum of RSS (kB) over pid and its descendants."""
+    return sum(rss_by_pid(pid).values())
 
 
 def run_ingest(folder: Path, db: Path, jobs: int) -> dict[str, Any]:

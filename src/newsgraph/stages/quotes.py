@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from newsgraph.records import Quote
+from newsgraph.stages.entities import TITLE_WORDS
 from newsgraph.stages.quote_spans import Span, find_quote_spans, word_count
 
 VERSION = "quotes/1"
@@ -109,11 +110,13 @@ def _name_phrase(tok: Any, doc: Any) -> tuple[int, int]:
         if child.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod"):
             left = child if child.i < left.i else left
     lo = min((t.i for t in left.subtree), default=tok.i) if left is not tok else tok.i
-    # words joined by hyphens are one word ("a co-worker"), however the parse split them
+    # words joined by hyphens are one word ("a co-worker"), however the parse split them;
+    # the determiner the parse then left outside comes along
+    joined = lo
     while lo > 0 and (doc[lo - 1].text == "-" or doc[lo].text == "-") and \
             not doc[lo - 1].whitespace_:
         lo -= 1
-    if lo > 0 and lo < tok.i + 1 and doc[lo - 1].pos_ == "DET" and doc[lo].text != doc[tok.i].text:
+    if lo < joined and lo > 0 and doc[lo - 1].pos_ == "DET":
         lo -= 1
     return doc[lo].idx, tok.idx + len(tok.text)
 
@@ -132,7 +135,7 @@ def _role_words(ent: Any, doc: Any) -> set[str]:
         words.add(doc[j].lower_)
         j -= 1
     for tok in ent:  # titles inside the entity span: "Judge James Bodiford"
-        if tok.lower_ in _ROLE_TITLES:
+        if tok.lower_ in TITLE_WORDS:
             words.add(tok.lower_)
     if ent.label_ == "ORG" and len(ent) > 1:
         words.add(ent[-1].lower_)
@@ -152,9 +155,6 @@ def _role_words(ent: Any, doc: Any) -> set[str]:
     return words
 
 
-_ROLE_TITLES = {"judge", "president", "minister", "governor", "senator", "mayor", "chancellor",
-                "spokesman", "spokeswoman", "coach", "director", "chief", "officer", "sheriff",
-                "prosecutor", "attorney", "pastor", "manager", "chairman", "secretary"}
 _AGE = re.compile(r"^(?:the |this )?\d+-year-old$")
 
 

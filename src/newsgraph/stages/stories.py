@@ -54,7 +54,6 @@ class Story:
     id: str
     article_ids: list[str] = field(default_factory=list)
     centroid: dict[str, float] = field(default_factory=dict)
-    entity_counts: Counter[str] = field(default_factory=Counter)
     entity_centroid: dict[str, float] = field(default_factory=dict)
     start: str | None = None
     end: str | None = None
@@ -177,7 +176,6 @@ def _add(story: Story, doc: StoryDoc, vec: dict[str, float], ents: dict[str, flo
     story.centroid = _mean(story.centroid, n, vec)
     story.entity_centroid = _mean(story.entity_centroid, n, ents)
     story.article_ids.append(doc.id)
-    story.entity_counts.update(doc.entities)
     if doc.published:
         day = doc.published[:10]
         story.start = min(story.start or day, day)
