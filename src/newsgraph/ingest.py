@@ -5,6 +5,7 @@ round through the store's single writer. Interrupted runs keep every committed r
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -12,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from newsgraph.config import Settings
+from newsgraph.gcpolicy import ingest_gc
 from newsgraph.records import Article, IngestError, RawDoc
 from newsgraph.stages.dedup import Deduplicator
 from newsgraph.stages.read.discover import InputFile, discover_inputs, read_inputs
-from newsgraph.stages.read.files import read_file_bytes
 from newsgraph.stages.repeats import RepeatLearner
 from newsgraph.store import Store
 
@@ -56,6 +57,8 @@ class _Source:
     last_doc: int = -1  # number of the last RawDoc it produced (-1: none)
     articles: int = 0
     errors: int = 0
+    whole: bool = False  # one article a file, read (and hashed) by a worker
+    skipped: bool = False  # its bytes are stored already under another name: no source row
 
 
 def file_digest(path: Path) -> str:
@@ -87,37 +90,39 @@ class Ingest:
     # ---- reading ------------------------------------------------------------------------
     def _raw_docs(self, inputs: list[InputFile]) -> Iterator[tuple[int, RawDoc]]:
         number = 0
-        done_files, done_digests = self.store.done_sources()  # one query, not two per file
+        done_files = self.done_files
         for item in inputs:
             self.report.files_seen += 1
-            whole: bytes | IngestError | None = None
             try:
-                st = item.path.stat()
-                if done_files.get(str(item.path)) == (st.st_size, st.st_mtime_ns):
-                    self.report.files_skipped += 1  # unchanged since it was ingested
-                    self.progress("file", 1)
-                    continue
-                if item.fmt in ("text", "html"):  # one article a file: read it once, hash that
-                    whole = read_file_bytes(item.path, self.settings)
-                    blob = whole if isinstance(whole, bytes) else b""
-                    sha = hashlib.sha256(blob).hexdigest()
-                else:
-                    sha = file_digest(item.path)
+                st = os.stat(item.path)
             except OSError as exc:
                 self._error(IngestError(str(item.path), "E101", f"cannot read ({exc.strerror})"))
                 self.progress("file", 1)
                 continue
-            if sha in done_digests and not isinstance(whole, IngestError):
-                self.report.files_skipped += 1  # the same bytes, moved or renamed
+            if done_files.get(str(item.path)) == (st.st_size, st.st_mtime_ns):
+                self.report.files_skipped += 1  # unchanged since it was ingested
                 self.progress("file", 1)
                 continue
-            source = _Source(str(item.path), st.st_size, st.st_mtime_ns, sha)
-            if whole is not None:
-                reader: Iterable[RawDoc | IngestError] = [
-                    whole if isinstance(whole, IngestError) else RawDoc(
-                        str(item.path), item.fmt, whole, {"folder": item.folder_group}
-                        if item.folder_group else {})
-                ]
+            whole = item.fmt in ("text", "html")
+            sha = ""  # a one-article file is read and hashed by the worker that decodes it
+            if not whole:
+                try:
+                    sha = file_digest(item.path)
+                except OSError as exc:
+                    self._error(IngestError(str(item.path), "E101",
+                                            f"cannot read ({exc.strerror})"))
+                    self.progress("file", 1)
+                    continue
+                if sha in self.done_digests:
+                    self.report.files_skipped += 1  # the same bytes, moved or renamed
+                    self.progress("file", 1)
+                    continue
+            source = _Source(str(item.path), st.st_size, st.st_mtime_ns, sha, whole=whole)
+            reader: Iterable[RawDoc | IngestError]
+            if whole:
+                group = item.folder_group
+                hints = {"folder": group} if group else {}
+                reader = [RawDoc(str(item.path), item.fmt, None, hints)]
             else:
                 reader = read_inputs(item, self.settings)
             try:
@@ -135,7 +140,8 @@ class Ingest:
                 source.errors += 1
                 self._error(IngestError(str(item.path), "E101", f"reader failed: {exc!r}"[:500]))
             self.sources.append(source)
-            self.progress("file", 1)
+            if not whole:
+                self.progress("file", 1)  # a whole file counts when its article comes back
 
     @staticmethod
     def _set_group(raw: RawDoc, item: InputFile) -> None:
@@ -170,7 +176,12 @@ class Ingest:
 
     # ---- the run --------------------------------------------------------------------------
     def run(self, paths: list[str], args: dict[str, Any]) -> RunReport:
+        with ingest_gc():
+            return self._run(paths, args)
+
+    def _run(self, paths: list[str], args: dict[str, Any]) -> RunReport:
         self.pending_errors: list[IngestError] = []
+        self.done_files, self.done_digests = self.store.done_sources()  # one query
         self.report.run_id = self.store.start_run(args)
         inputs: list[InputFile] = []
         for item in discover_inputs(paths):
@@ -193,10 +204,18 @@ class Ingest:
                 for number, item in zip(numbers, results, strict=True):
                     last_number = number
                     source = self.doc_sources.pop(number)
+                    if source.whole:
+                        self.progress("file", 1)
                     if isinstance(item, IngestError):
                         source.errors += 1
                         self._error(item)
                         continue
+                    if source.whole and item.source_sha256:
+                        source.sha256 = item.source_sha256
+                        if source.sha256 in self.done_digests:
+                            source.skipped = True  # the same bytes, moved or renamed
+                            self.report.files_skipped += 1
+                            continue
                     source.articles += 1
                     round_.append((number, item))
                 if len(round_) >= self.settings.round_size:
@@ -276,6 +295,8 @@ class Ingest:
         rows = []
         while self.sources and (final or self.sources[0].last_doc <= last_number):
             src = self.sources.pop(0)
+            if src.skipped:
+                continue
             status = "failed" if src.errors else "done"
             rows.append((src.path, src.size, src.mtime_ns, src.sha256, status, src.articles,
                          src.errors, self.report.run_id))

@@ -148,13 +148,25 @@ def materialize(raw: RawDoc, settings: Settings) -> Article | IngestError:
     """RawDoc -> Article with raw_text (decoding and HTML main-text extraction)."""
     from newsgraph.stages.read.decode import decode_bytes, normalize_text
 
+    sha = None
+    data = raw.data
+    if data is None:  # a whole file: read here, in the worker, so the driver only lists files
+        import hashlib
+        from pathlib import Path
+
+        from newsgraph.stages.read.files import read_file_bytes
+
+        read = read_file_bytes(Path(raw.source_path), settings)
+        if isinstance(read, IngestError):
+            return read
+        data, sha = read, hashlib.sha256(read).hexdigest()
     try:
-        if isinstance(raw.data, bytes):
-            if len(raw.data) > settings.max_file_bytes:
-                raise InputError("E105", f"{len(raw.data):,} bytes is over the limit")
-            content, _ = decode_bytes(raw.data, raw.hints.get("charset"))
+        if isinstance(data, bytes):
+            if len(data) > settings.max_file_bytes:
+                raise InputError("E105", f"{len(data):,} bytes is over the limit")
+            content, _ = decode_bytes(data, raw.hints.get("charset"))
         else:
-            content = normalize_text(raw.data)
+            content = normalize_text(data)
             if not content.strip():
                 raise InputError("E102", "the record's text is empty")
     except InputError as exc:
@@ -185,7 +197,7 @@ def materialize(raw: RawDoc, settings: Settings) -> Article | IngestError:
     article = Article(
         id=article_id(content, url), source_path=raw.source_path, raw_text=raw_text, url=url,
         title=hints.get("title"), hints={k: v for k, v in hints.items() if k != "charset"},
-        html=html,
+        html=html, source_sha256=sha,
     )
     return article
 

@@ -9,6 +9,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 
 from newsgraph.config import Settings
+from newsgraph.gcpolicy import tune_for_ingest
 from newsgraph.pipeline import Worker
 from newsgraph.records import Article, IngestError, RawDoc
 
@@ -19,6 +20,7 @@ def _init(settings: Settings) -> None:
     # Ctrl-C reaches the whole process group: the driver handles it (commits stay, pool is
     # terminated); workers must not each die with a traceback of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tune_for_ingest()
     global _worker
     _worker = Worker(settings)
     _worker.setup()  # models load once per worker process

@@ -59,6 +59,7 @@ class RepeatLearner:
     settings: Settings
     load_counts: Callable[[str, list[str]], dict[str, LineCount]]  # from the store
     counts: dict[tuple[str, str], LineCount] = field(default_factory=dict)
+    near_copies: dict[tuple[str, str], bool] = field(default_factory=dict)  # (a, b) -> J > 0.5
 
     def _lines(self, article: Article) -> list[tuple[int, str, bool]]:
         keys = article.line_keys
@@ -111,14 +112,21 @@ class RepeatLearner:
         if mine is None or not mine.minhash:
             return True
         for other_id in count.sample:
-            other = sigs.get(other_id)
-            if other is not None and other.minhash and jaccard(mine.minhash, other.minhash) > 0.5:
+            pair = (article_id, other_id)
+            close = self.near_copies.get(pair)
+            if close is None:  # the same two articles meet on every line they share: once
+                other = sigs.get(other_id)
+                close = self.near_copies[pair] = bool(
+                    other is not None and other.minhash
+                    and jaccard(mine.minhash, other.minhash) > 0.5)
+            if close:
                 return False
         return True
 
     def forget_run(self) -> None:
         """Called once the driver has committed a round (its counts are in the store)."""
         self.counts.clear()
+        self.near_copies.clear()
 
     def _is_boilerplate(self, count: LineCount) -> bool:
         if count.docs < self.settings.repeat_min_docs:

@@ -7,6 +7,7 @@ import glob
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from newsgraph.config import Settings
@@ -41,10 +42,16 @@ class InputFile:
     @property
     def folder_group(self) -> str | None:
         """The sub-folder below the named root, e.g. corpus/<outlet>/x.txt -> '<outlet>'."""
-        if not self.path.is_relative_to(self.root):
-            return None
-        rel = self.path.parent.relative_to(self.root)
-        return rel.parts[-1] if rel.parts else None
+        return _folder_group(self.path.parent, self.root)
+
+
+@lru_cache(maxsize=4096)
+def _folder_group(parent: Path, root: Path) -> str | None:
+    # once per folder, not per file: pathlib's relative_to is slow next to the rest of a read
+    if not parent.is_relative_to(root):
+        return None
+    rel = parent.relative_to(root)
+    return rel.parts[-1] if rel.parts else None
 
 
 def _shown(path: Path | str) -> str:
@@ -107,6 +114,19 @@ def _walk(root: Path) -> Iterator[Path | IngestError]:
         stack.extend(reversed(subdirs))  # depth-first, in name order
 
 
+@lru_cache(maxsize=4096)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def _real_key(path: Path) -> str:
+    """The file's real path (the same file reached twice is read once), resolving each folder
+    once rather than every component of every file."""
+    if os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real_folder(str(path.parent)), path.name)
+
+
 def discover_inputs(paths: list[str]) -> Iterator[InputFile | IngestError]:
     """Every supported file under the given paths once, in a stable order."""
     emitted: set[str] = set()
@@ -128,7 +148,7 @@ def discover_inputs(paths: list[str]) -> Iterator[InputFile | IngestError]:
                     fmt = input_format(item)
                     if fmt is None:
                         continue  # other files inside a folder are not inputs; not an error
-                    key = os.path.realpath(item)
+                    key = _real_key(item)
                     if key not in emitted:
                         emitted.add(key)
                         yield _bad_name(item) or InputFile(item, cand, fmt)
