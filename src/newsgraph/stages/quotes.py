@@ -163,20 +163,42 @@ def _strip_title(name: str) -> str:
     return stripped or name
 
 
-class SpeakerIndex:
-    """The people and organisations an article names, to turn "Putin" or "he" into a name."""
+def _same_origin(a: str, b: str) -> bool:
+    """One place or people, however it is written: "russian" ~ "russia" ~ "russian"."""
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
 
-    def __init__(self, doc: Any) -> None:
+
+def _role_modifiers(tok: Any) -> set[str]:
+    """The words a role noun carries before it: "the Russian Defence minister" -> {russian,
+    defence}; words that say when, not who ("former", "new") are not part of the role."""
+    return {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and
+            c.i < tok.i and c.lower_ not in ("former", "new", "then")}
+
+
+class SpeakerIndex:
+    """The people and organisations an article names, to turn "Putin" or "he" into a name.
+    `title` is the article's headline (not part of the text): the person a text opens with a
+    role for ("The Russian president …") is often named only there."""
+
+    def __init__(self, doc: Any, title: str | None = None) -> None:
         self.people: list[tuple[int, str]] = []  # (char offset, name)
         self.subjects: list[tuple[int, str]] = []  # people who are a clause's subject
         # role words the text gives a name: "news agency IRNA", "The pastor, Larry Kroon"
         self.roles: list[tuple[int, set[str], str]] = []  # (char offset, role words, name)
+        # words that name a place or a people ("Russian", "Finland"): a role's origin
+        self.origins = {t.lower_ for ent in doc.ents if ent.label_ in ("NORP", "GPE")
+                        for t in ent if t.is_alpha}
+        self.title = title or ""
+        self._doc = doc
+        person_roles: list[tuple[set[str], str]] = []
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG", "NORP"):
                 name = _strip_title(ent.text.strip().removesuffix("’s").removesuffix("'s"))
                 words = _role_words(ent, doc)
                 if words:
                     self.roles.append((ent.start_char, words, name))
+                    if ent.label_ == "PERSON":
+                        person_roles.append((words, name))
         for ent in doc.ents:
             name = _strip_title(ent.text.strip().removesuffix("’s").removesuffix("'s").strip())
             if ent.label_ != "PERSON" or not name:
@@ -186,6 +208,30 @@ class SpeakerIndex:
                    (t.dep_ == "appos" and t.head.dep_ in ("nsubj", "nsubjpass"))
                    for t in ent):
                 self.subjects.append((ent.start_char, name))
+        # every role word the text gives a person, under the person's full name
+        self.person_words: dict[str, set[str]] = {}
+        for words, name in person_roles:
+            self.person_words.setdefault(self.full_name(name), set()).update(words)
+        self._people_in_roles(doc)
+
+    def _people_in_roles(self, doc: Any) -> None:
+        """A role that is a clause's subject and stands for a person ("The Russian president
+        … conceded") counts as that person being named there, so that a "he" after it means
+        the person the role does."""
+        added: list[tuple[int, str]] = []
+        people = {name for _, name in self.people}
+        for tok in doc:
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or \
+                    tok.lower_ not in TITLE_WORDS or tok.ent_type_ or not any(
+                        c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+                continue
+            start = _name_phrase(tok, doc)[0]
+            found = self.resolve_role(tok.lower_, _role_modifiers(tok), start)
+            if found and (found[0] in people or found[0] in self.person_words):
+                added.append((start, found[0]))
+        if added:
+            self.people = sorted(self.people + added)
+            self.subjects = sorted(self.subjects + added)
 
     def full_name(self, name: str) -> str:
         """The longest person name in the article that ends with the same surname."""
@@ -210,6 +256,50 @@ class SpeakerIndex:
             if word in words and modifiers <= words:
                 found = name
         return found
+
+    def _fits(self, name: str, word: str | None, modifiers: set[str]) -> bool:
+        """The person could hold the role: the role word is one the text gives them (when
+        `word`), its other modifiers too, and no origin the text gives them is another one
+        ("the Russian president" is not "Turkish President Tayyip Erdoğan")."""
+        words = self.person_words.get(self.full_name(name), set())
+        origins = {m for m in modifiers if m in self.origins}
+        if word is not None and (word not in words or not modifiers - origins <= words):
+            return False
+        theirs = {w for w in words if w in self.origins}
+        return all(any(_same_origin(o, t) for t in theirs) for o in origins) if theirs else True
+
+    def resolve_role(self, word: str, modifiers: set[str], offset: int
+                     ) -> tuple[str, str] | None:
+        """(name, how) for a definite role ("the Russian president") at `offset`, or None:
+        1. the name last given that role with all its modifiers ("the agency" -> IRNA);
+        2. else the one person named in this sentence or the one before (same paragraph)
+           whom the text gives the role word, with no other origin ("Putin had a call with
+           the German chancellor, Olaf Scholz. During it, the Russian president …": Putin,
+           called "President Vladimir Putin" before);
+        3. else, when the text names no person before the role and the role opens the text,
+           the one person of the text that the headline names (a headline names the person,
+           the lead gives the role: "Putin backs down …" / "The Russian president …")."""
+        named = self.named_role(word, modifiers, offset)
+        if named:
+            return named, f"the {word} named before it"
+        text = self._doc.text
+        para_lo = text.rfind("\n", 0, offset) + 1
+        sents = [s for s in self._doc.sents if s.start_char <= offset]
+        window_lo = max(para_lo, sents[-2 if len(sents) > 1 else -1].start_char) if sents \
+            else para_lo
+        near = {self.full_name(n) for s, n in self.people if window_lo <= s < offset}
+        fitting = [n for n in near if self._fits(n, word, modifiers)]
+        if len(fitting) == 1:
+            return fitting[0], f"the {word} named in the sentences before it"
+        if self.title and word in TITLE_WORDS and not any(s < offset for s, _ in self.people) \
+                and "\n" not in text[:offset].strip():
+            title_words = set(re.findall(r"[\w’'-]+", self.title))
+            in_title = {self.full_name(n) for _, n in self.people
+                        if n.split()[-1].removesuffix("’s").removesuffix("'s") in title_words}
+            fitting = [n for n in in_title if self._fits(n, None, modifiers)]
+            if len(fitting) == 1:
+                return fitting[0], f"the {word} the headline names"
+        return None
 
     def last_person_before(self, offset: int, exclude: tuple[int, int] | None = None) -> str | None:
         """The person a "he"/"she" most likely means: the last one who was the subject of a
@@ -259,11 +349,9 @@ def _resolve(tok: Any, doc: Any, index: SpeakerIndex, quote_start: int,
         if person:
             return person, words, start, end, f"'{words}' -> last person named before it"
     if definite and tok.pos_ == "NOUN":
-        modifiers = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and
-                     c.i < tok.i and c.lower_ not in ("former", "new", "then")}
-        named = index.named_role(tok.lower_, modifiers, start)
-        if named:
-            return named, words, start, end, f"'{words}' -> the {tok.lower_} named before it"
+        role = index.resolve_role(tok.lower_, _role_modifiers(tok), start)
+        if role:
+            return role[0], words, start, end, f"'{words}' -> {role[1]}"
     return words, words, start, end, "subject of the cue (a role)"
 
 
@@ -578,9 +666,11 @@ def _indirect(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quot
                     c_lo, c_hi, {"how": how})
 
 
-def extract_quotes(text: str, nlp: Any = None, doc: Any = None) -> list[Quote]:
+def extract_quotes(text: str, nlp: Any = None, doc: Any = None,
+                   title: str | None = None) -> list[Quote]:
     """Every direct, partial and indirect quote in `text` (an article's cleaned text), in order.
-    Offsets index `text`; each quote's `text` == text[start:end]."""
+    Offsets index `text`; each quote's `text` == text[start:end]. `title`, the headline when it
+    is not part of `text`, only helps to find speakers (a quote in it has no offsets)."""
     spans = find_quote_spans(text)
     if doc is None:
         if nlp is None:
@@ -588,7 +678,7 @@ def extract_quotes(text: str, nlp: Any = None, doc: Any = None) -> list[Quote]:
 
             nlp = load_nlp()
         doc = nlp(text[:_MAX_NLP_CHARS])
-    index = SpeakerIndex(doc)
+    index = SpeakerIndex(doc, title)
     for span in spans:
         if span.unclosed:
             _cut_at_attribution(span, doc)

@@ -1,0 +1,59 @@
+"""Speaker rules of stages/quotes.py on small texts written for the rule they pin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from newsgraph.stages.quotes import extract_quotes
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    from newsgraph.stages.nlp import load_nlp
+
+    return load_nlp()
+
+
+def _speakers(nlp: Any, text: str, title: str | None = None) -> dict[str, str | None]:
+    return {q.text: q.speaker for q in extract_quotes(text, doc=nlp(text), title=title)}
+
+
+LEAD = ("The German chancellor said on Monday that she would not call an early election. "
+        "She said that “the coalition has work to do” before the summer.\n\n"
+        "Opposition leaders said the vote could not wait.\n\n"
+        "Merkel was speaking in Berlin after a meeting of her party.")
+
+
+def test_a_role_that_opens_the_text_is_the_person_the_headline_names(nlp: Any) -> None:
+    got = _speakers(nlp, LEAD, title="Merkel rules out early election")
+    assert got["the coalition has work to do"] == "Merkel"
+    assert got["she would not call an early election"] == "Merkel"
+
+
+def test_without_the_headline_the_role_stays_a_role(nlp: Any) -> None:
+    got = _speakers(nlp, LEAD)
+    assert got["she would not call an early election"] == "The German chancellor"
+    assert got["the coalition has work to do"] is None
+
+
+def test_the_headline_person_must_fit_the_role_origin(nlp: Any) -> None:
+    text = LEAD.replace("Merkel was", "French President Emmanuel Macron was")
+    got = _speakers(nlp, text, title="Macron rules out early election")
+    assert got["she would not call an early election"] == "The German chancellor"
+
+
+CALL = ("President Jacques Chirac arrived in Berlin on Sunday.\n\n"
+        "On Monday, Chirac had a long meeting with the German chancellor, Gerhard Schroeder. "
+        "During the meeting, the French president called for “serious” talks on trade.")
+
+
+def test_a_role_with_an_origin_is_the_one_fitting_person_named_just_before(nlp: Any) -> None:
+    assert _speakers(nlp, CALL)["serious"] == "Jacques Chirac"
+
+
+def test_a_role_with_another_origin_is_not_that_person(nlp: Any) -> None:
+    text = CALL.replace("President Jacques Chirac", "Turkish President Recep Erdogan").replace(
+        "Chirac had", "Erdogan had")
+    assert _speakers(nlp, text)["serious"] == "the French president"
