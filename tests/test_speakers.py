@@ -57,3 +57,24 @@ def test_a_role_with_another_origin_is_not_that_person(nlp: Any) -> None:
     text = CALL.replace("President Jacques Chirac", "Turkish President Recep Erdogan").replace(
         "Chirac had", "Erdogan had")
     assert _speakers(nlp, text)["serious"] == "the French president"
+
+
+CLAIM = ("Defence Minister Anna Berg accused the rebels of storing “chemical weapons” in the "
+         "port.\n\n"
+         "According to it, the rebels also train “foreign fighters in the mountains.”")
+
+
+def test_according_to_it_is_the_speaker_of_what_was_just_reported(nlp: Any) -> None:
+    assert _speakers(nlp, CLAIM)["foreign fighters in the mountains."] == "Anna Berg"
+
+
+def test_according_to_it_after_a_named_document_stays_unknown(nlp: Any) -> None:
+    text = CLAIM.replace("According to it", "The army published a report on Friday. "
+                         "According to it")
+    assert _speakers(nlp, text)["foreign fighters in the mountains."] is None
+
+
+def test_according_to_him_is_the_last_person_named(nlp: Any) -> None:
+    text = ("Police chief Tom Reed arrived at the scene on Monday.\n\n"
+            "According to him, the driver was “going far too fast” on the bridge.")
+    assert _speakers(nlp, text)["going far too fast"] == "Tom Reed"

@@ -38,8 +38,6 @@ GOLD: dict[str, list[dict[str, Any]]] = json.loads(
 KNOWN: dict[tuple[str, str, str], str] = {
     ("002", "it had decided to close three ", "missed"):
         "reported speech around a partial quote: newsgraph gives the partial quote only",
-    ("004", "Ukrainian special forces and r", "speaker"):
-        "'According to it' - 'it' is the Defense Ministry's claim; pronoun left unresolved",
 }
 
 

@@ -474,7 +474,7 @@ def _covers(verb: Any, offset: int) -> bool:
 
 
 def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
-               partial: bool) -> dict[str, Any] | None:
+               partial: bool, previous: Quote | None = None) -> dict[str, Any] | None:
     """Find the cue and speaker of one quote span, or None."""
     text = doc.text
     para_lo, para_hi = _paragraph_bounds(text, span.open_at)
@@ -546,6 +546,12 @@ def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
                 "cue_end": head.idx + len(head.text), "how": f"{how}; lead-in with a colon"}
     # 4. "according to X"
     window = text[para_lo:para_hi]
+    pronoun = re.search(r"\b[Aa]ccording to (it|him|her|them)\b", window)
+    if pronoun and not any(s.start <= para_lo + pronoun.start() < s.end for s in spans):
+        found = _according_to_pronoun(para_lo + pronoun.start(), pronoun.group(1), doc, index,
+                                      previous)
+        if found is not None:
+            return found
     match = re.search(r"\baccording to ((?:the )?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)", window)
     if match and not any(s.start <= para_lo + match.start() < s.end for s in spans):
         lo = para_lo + match.start(1)
@@ -556,6 +562,48 @@ def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
                 "cue_end": para_lo + match.start() + len("according to"), "how": "according to"}
     return None
 
+
+def _according_to_pronoun(cue: int, pronoun: str, doc: Any, index: SpeakerIndex,
+                          previous: Quote | None) -> dict[str, Any] | None:
+    """ "According to him/her" is the person a pronoun means; "according to it/them" points back
+    at what was just reported (a claim, a statement): its speaker, when that speech is in this
+    paragraph or the one before and nothing else that could speak (an organisation, a report)
+    is named in between."""
+    text = doc.text
+    end = cue + len("according to ") + len(pronoun)
+    if pronoun in ("him", "her"):
+        person = index.last_person_before(cue)
+        if person is None:
+            return None
+        return {"speaker": person, "speaker_mention": pronoun, "speaker_start": end - len(pronoun),
+                "speaker_end": end, "cue": text[cue:cue + len("according to")],
+                "cue_start": cue, "cue_end": cue + len("according to"),
+                "how": f"according to '{pronoun}' -> last person named before it"}
+    if previous is None or previous.speaker is None or previous.end > cue:
+        return None
+    prev_para_lo = _paragraph_bounds(text, max(previous.end - 1, previous.start))[0]
+    para_lo = _paragraph_bounds(text, cue)[0]
+    before_lo = _paragraph_bounds(text, max(para_lo - 2, 0))[0] if para_lo > 0 else para_lo
+    if prev_para_lo < before_lo:
+        return None
+    gap = (previous.end, cue)
+    if any(gap[0] <= e.start_char < gap[1] and e.label_ in ("ORG", "PERSON") for e in doc.ents) \
+            or any(gap[0] <= t.idx < gap[1] and t.lower_ in _SOURCE_NOUNS | _DOCUMENT_NOUNS
+                   for t in doc):
+        return None
+    found = _inherit(previous, f"according to '{pronoun}' -> the speech reported before it")
+    found.update({"speaker_mention": pronoun, "speaker_start": end - len(pronoun),
+                  "speaker_end": end, "cue": text[cue:cue + len("according to")],
+                  "cue_start": cue, "cue_end": cue + len("according to")})
+    return found
+
+
+# what an "it" may stand for besides a statement: documents and bodies that speak
+_DOCUMENT_NOUNS = {"report", "study", "survey", "document", "documents", "analysis", "poll",
+                   "paper", "memo", "filing", "indictment", "complaint", "lawsuit", "ruling",
+                   "decision", "agency", "ministry", "government", "company", "committee",
+                   "court", "police", "office", "department", "group", "organisation",
+                   "organization", "website", "newspaper", "magazine", "network", "channel"}
 
 _SOURCE_NOUNS = {"statement", "statements", "remarks", "message", "comments", "comment",
                  "letter", "words", "note", "post", "tweet", "email", "e-mail", "mail",
@@ -692,11 +740,11 @@ def extract_quotes(text: str, nlp: Any = None, doc: Any = None,
         if _is_title(quoted):
             continue  # "The Golden Compass", "America's Most Wanted": a name, not words said
         direct = _is_direct(span, text)
-        found = _attribute(span, doc, index, spans, partial=not direct)
-        notes: dict[str, Any] = {}
         # the latest speech before this quote: a quote, or reported speech ("Dorsey said …")
         earlier = [q for q in (*quotes, *indirect) if q.end <= span.open_at and q.speaker]
         previous = max(earlier, key=lambda q: q.end, default=None)
+        found = _attribute(span, doc, index, spans, partial=not direct, previous=previous)
+        notes: dict[str, Any] = {}
         if found is None and direct and previous is not None:
             # a paragraph that is only a quote continues the previous speaker's words
             para_lo, para_hi = _paragraph_bounds(text, span.open_at)
