@@ -78,3 +78,21 @@ def test_according_to_him_is_the_last_person_named(nlp: Any) -> None:
     text = ("Police chief Tom Reed arrived at the scene on Monday.\n\n"
             "According to him, the driver was “going far too fast” on the bridge.")
     assert _speakers(nlp, text)["going far too fast"] == "Tom Reed"
+
+
+def _kinds(nlp: Any, text: str) -> list[tuple[str, str]]:
+    return [(q.type, q.text) for q in extract_quotes(text, doc=nlp(text))]
+
+
+def test_reported_speech_around_a_partial_quote_is_indirect_too(nlp: Any) -> None:
+    text = ("The prime minister said the firebombing of the bank was a “raw murderous act” "
+            "and would be punished.")
+    got = _kinds(nlp, text)
+    assert ("partial", "raw murderous act") in got
+    assert any(kind == "indirect" and "firebombing" in words and "punished" in words
+               for kind, words in got)
+
+
+def test_a_clause_that_is_all_quote_is_not_indirect_again(nlp: Any) -> None:
+    text = "The minister warned that “the reinforcement of troops on the border is a threat.”"
+    assert [kind for kind, _ in _kinds(nlp, text)] == ["partial"]

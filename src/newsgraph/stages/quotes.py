@@ -684,6 +684,25 @@ def _is_direct(span: Span, text: str) -> bool:
     return before[-1] == "," and first.isupper() and word_count(text[span.start:span.end]) >= 4
 
 
+def _reported_around(text: str, lo: int, hi: int, inside: list[Span]) -> bool:
+    """Reported speech that quotes a few of its words ("the firebombing was a “raw murderous
+    act”"; "it had decided … to prevent “instrumentalised” migration"): the clause is indirect
+    speech and the quoted words a partial quote in it. Not when the clause is all quote
+    ("warned that “the reinforcement … ”"), or a quote only starts or ends in it."""
+    if any(s.open_at < lo or (s.close_at if s.close_at is not None else s.end) >= hi
+           for s in inside):
+        return False
+    own, pos = [], lo
+    for s in sorted(inside, key=lambda s: s.open_at):
+        own.append(text[pos:s.open_at])
+        pos = (s.close_at if s.close_at is not None else s.end) + 1
+    own.append(text[pos:hi])
+    words = re.findall(r"\w+", " ".join(own))
+    if words and words[0].lower() == "that":
+        words = words[1:]
+    return len(words) >= 4
+
+
 def _indirect(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quote]:
     """Reported speech: a speech verb with a subject and a clausal complement, no quote marks."""
     text = doc.text
@@ -699,7 +718,8 @@ def _indirect(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quot
         hi = max(t.idx + len(t.text) for t in comp.subtree)
         if comp.i < tok.i:
             continue  # the clause before the verb is a quote's paraphrase with marks, usually
-        if any(not (hi <= s.open_at or lo >= s.end + 1) for s in spans):
+        inside = [s for s in spans if not (hi <= s.open_at or lo >= s.end + 1)]
+        if inside and not _reported_around(text, lo, hi, inside):
             continue  # overlaps quoted words: a direct or partial quote already covers it
         if word_count(text[lo:hi]) < 4:
             continue
