@@ -18,7 +18,7 @@ from newsgraph.records import Quote
 from newsgraph.stages.entities import TITLE_WORDS
 from newsgraph.stages.quote_spans import Span, find_quote_spans, word_count
 
-VERSION = "quotes/1"
+VERSION = "quotes/2"
 
 # speech verbs as they appear in news (inflected forms: the small model's lemmas are unreliable)
 _SPEECH = {
