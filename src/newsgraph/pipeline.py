@@ -129,7 +129,7 @@ class NlpStage(BaseStage):
                     f"entities and quotes cover the first {cap:,} of {len(article.text):,} "
                     "characters (setting nlp_max_chars)")
             article.mentions = mentions_from_doc(doc, article.text)
-            article.quotes = extract_quotes(article.text, doc=doc)
+            article.quotes = extract_quotes(article.text, doc=doc, title=article.title)
             for q in article.quotes:
                 q.article_id = article.id
                 q.id = "q" + content_hash("quote/1", article.id, str(q.start), str(q.end))[:19]

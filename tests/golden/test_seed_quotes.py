@@ -36,19 +36,9 @@ GOLD: dict[str, list[dict[str, Any]]] = json.loads(
 
 # (seed, gold quote prefix or predicted quote prefix, what) -> why it is still wrong
 KNOWN: dict[tuple[str, str, str], str] = {
-    ("003", "immediate threat", "speaker"):
-        "'The Russian president' opens the text; Putin is named only in the title",
-    ("003", "Russia has no problem with the", "speaker"):
-        "'He' follows that role; no person is named before it in the text",
-    ("003", "Nato expansion was a key reaso", "speaker"):
-        "the same role, 'The Russian president', in the sentence that opens the text",
-    ("002", "it had decided to close three ", "missed"):
-        "reported speech around a partial quote: newsgraph gives the partial quote only",
-    ("004", "serious", "speaker"):
-        "'the Russian president': the text calls Putin only 'President', so the role's "
-        "nationality matches no name given before it",
-    ("004", "Ukrainian special forces and r", "speaker"):
-        "'According to it' - 'it' is the Defense Ministry's claim; pronoun left unresolved",
+    ("000", "Turkish President Tayyip Erdoğ", "speaker"):
+        "'a position the Finnish president said was “confusing”, noting that …': the parse "
+        "hangs 'noting' on 'Turkey has previously raised concerns', so Turkey is its subject",
 }
 
 

@@ -18,7 +18,7 @@ from newsgraph.records import Quote
 from newsgraph.stages.entities import TITLE_WORDS
 from newsgraph.stages.quote_spans import Span, find_quote_spans, word_count
 
-VERSION = "quotes/1"
+VERSION = "quotes/2"
 
 # speech verbs as they appear in news (inflected forms: the small model's lemmas are unreliable)
 _SPEECH = {
@@ -163,20 +163,42 @@ def _strip_title(name: str) -> str:
     return stripped or name
 
 
-class SpeakerIndex:
-    """The people and organisations an article names, to turn "Putin" or "he" into a name."""
+def _same_origin(a: str, b: str) -> bool:
+    """One place or people, however it is written: "russian" ~ "russia" ~ "russian"."""
+    return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
 
-    def __init__(self, doc: Any) -> None:
+
+def _role_modifiers(tok: Any) -> set[str]:
+    """The words a role noun carries before it: "the Russian Defence minister" -> {russian,
+    defence}; words that say when, not who ("former", "new") are not part of the role."""
+    return {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and
+            c.i < tok.i and c.lower_ not in ("former", "new", "then")}
+
+
+class SpeakerIndex:
+    """The people and organisations an article names, to turn "Putin" or "he" into a name.
+    `title` is the article's headline (not part of the text): the person a text opens with a
+    role for ("The Russian president …") is often named only there."""
+
+    def __init__(self, doc: Any, title: str | None = None) -> None:
         self.people: list[tuple[int, str]] = []  # (char offset, name)
         self.subjects: list[tuple[int, str]] = []  # people who are a clause's subject
         # role words the text gives a name: "news agency IRNA", "The pastor, Larry Kroon"
         self.roles: list[tuple[int, set[str], str]] = []  # (char offset, role words, name)
+        # words that name a place or a people ("Russian", "Finland"): a role's origin
+        self.origins = {t.lower_ for ent in doc.ents if ent.label_ in ("NORP", "GPE")
+                        for t in ent if t.is_alpha}
+        self.title = title or ""
+        self._doc = doc
+        person_roles: list[tuple[set[str], str]] = []
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG", "NORP"):
                 name = _strip_title(ent.text.strip().removesuffix("’s").removesuffix("'s"))
                 words = _role_words(ent, doc)
                 if words:
                     self.roles.append((ent.start_char, words, name))
+                    if ent.label_ == "PERSON":
+                        person_roles.append((words, name))
         for ent in doc.ents:
             name = _strip_title(ent.text.strip().removesuffix("’s").removesuffix("'s").strip())
             if ent.label_ != "PERSON" or not name:
@@ -186,6 +208,30 @@ class SpeakerIndex:
                    (t.dep_ == "appos" and t.head.dep_ in ("nsubj", "nsubjpass"))
                    for t in ent):
                 self.subjects.append((ent.start_char, name))
+        # every role word the text gives a person, under the person's full name
+        self.person_words: dict[str, set[str]] = {}
+        for words, name in person_roles:
+            self.person_words.setdefault(self.full_name(name), set()).update(words)
+        self._people_in_roles(doc)
+
+    def _people_in_roles(self, doc: Any) -> None:
+        """A role that is a clause's subject and stands for a person ("The Russian president
+        … conceded") counts as that person being named there, so that a "he" after it means
+        the person the role does."""
+        added: list[tuple[int, str]] = []
+        people = {name for _, name in self.people}
+        for tok in doc:
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or \
+                    tok.lower_ not in TITLE_WORDS or tok.ent_type_ or not any(
+                        c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+                continue
+            start = _name_phrase(tok, doc)[0]
+            found = self.resolve_role(tok.lower_, _role_modifiers(tok), start)
+            if found and (found[0] in people or found[0] in self.person_words):
+                added.append((start, found[0]))
+        if added:
+            self.people = sorted(self.people + added)
+            self.subjects = sorted(self.subjects + added)
 
     def full_name(self, name: str) -> str:
         """The longest person name in the article that ends with the same surname."""
@@ -210,6 +256,50 @@ class SpeakerIndex:
             if word in words and modifiers <= words:
                 found = name
         return found
+
+    def _fits(self, name: str, word: str | None, modifiers: set[str]) -> bool:
+        """The person could hold the role: the role word is one the text gives them (when
+        `word`), its other modifiers too, and no origin the text gives them is another one
+        ("the Russian president" is not "Turkish President Tayyip Erdoğan")."""
+        words = self.person_words.get(self.full_name(name), set())
+        origins = {m for m in modifiers if m in self.origins}
+        if word is not None and (word not in words or not modifiers - origins <= words):
+            return False
+        theirs = {w for w in words if w in self.origins}
+        return all(any(_same_origin(o, t) for t in theirs) for o in origins) if theirs else True
+
+    def resolve_role(self, word: str, modifiers: set[str], offset: int
+                     ) -> tuple[str, str] | None:
+        """(name, how) for a definite role ("the Russian president") at `offset`, or None:
+        1. the name last given that role with all its modifiers ("the agency" -> IRNA);
+        2. else the one person named in this sentence or the one before (same paragraph)
+           whom the text gives the role word, with no other origin ("Putin had a call with
+           the German chancellor, Olaf Scholz. During it, the Russian president …": Putin,
+           called "President Vladimir Putin" before);
+        3. else, when the text names no person before the role and the role opens the text,
+           the one person of the text that the headline names (a headline names the person,
+           the lead gives the role: "Putin backs down …" / "The Russian president …")."""
+        named = self.named_role(word, modifiers, offset)
+        if named:
+            return named, f"the {word} named before it"
+        text = self._doc.text
+        para_lo = text.rfind("\n", 0, offset) + 1
+        sents = [s for s in self._doc.sents if s.start_char <= offset]
+        window_lo = max(para_lo, sents[-2 if len(sents) > 1 else -1].start_char) if sents \
+            else para_lo
+        near = {self.full_name(n) for s, n in self.people if window_lo <= s < offset}
+        fitting = [n for n in near if self._fits(n, word, modifiers)]
+        if len(fitting) == 1:
+            return fitting[0], f"the {word} named in the sentences before it"
+        if self.title and word in TITLE_WORDS and not any(s < offset for s, _ in self.people) \
+                and "\n" not in text[:offset].strip():
+            title_words = set(re.findall(r"[\w’'-]+", self.title))
+            in_title = {self.full_name(n) for _, n in self.people
+                        if n.split()[-1].removesuffix("’s").removesuffix("'s") in title_words}
+            fitting = [n for n in in_title if self._fits(n, None, modifiers)]
+            if len(fitting) == 1:
+                return fitting[0], f"the {word} the headline names"
+        return None
 
     def last_person_before(self, offset: int, exclude: tuple[int, int] | None = None) -> str | None:
         """The person a "he"/"she" most likely means: the last one who was the subject of a
@@ -259,11 +349,9 @@ def _resolve(tok: Any, doc: Any, index: SpeakerIndex, quote_start: int,
         if person:
             return person, words, start, end, f"'{words}' -> last person named before it"
     if definite and tok.pos_ == "NOUN":
-        modifiers = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound") and
-                     c.i < tok.i and c.lower_ not in ("former", "new", "then")}
-        named = index.named_role(tok.lower_, modifiers, start)
-        if named:
-            return named, words, start, end, f"'{words}' -> the {tok.lower_} named before it"
+        role = index.resolve_role(tok.lower_, _role_modifiers(tok), start)
+        if role:
+            return role[0], words, start, end, f"'{words}' -> {role[1]}"
     return words, words, start, end, "subject of the cue (a role)"
 
 
@@ -386,7 +474,7 @@ def _covers(verb: Any, offset: int) -> bool:
 
 
 def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
-               partial: bool) -> dict[str, Any] | None:
+               partial: bool, previous: Quote | None = None) -> dict[str, Any] | None:
     """Find the cue and speaker of one quote span, or None."""
     text = doc.text
     para_lo, para_hi = _paragraph_bounds(text, span.open_at)
@@ -458,6 +546,12 @@ def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
                 "cue_end": head.idx + len(head.text), "how": f"{how}; lead-in with a colon"}
     # 4. "according to X"
     window = text[para_lo:para_hi]
+    pronoun = re.search(r"\b[Aa]ccording to (it|him|her|them)\b", window)
+    if pronoun and not any(s.start <= para_lo + pronoun.start() < s.end for s in spans):
+        found = _according_to_pronoun(para_lo + pronoun.start(), pronoun.group(1), doc, index,
+                                      previous)
+        if found is not None:
+            return found
     match = re.search(r"\baccording to ((?:the )?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)", window)
     if match and not any(s.start <= para_lo + match.start() < s.end for s in spans):
         lo = para_lo + match.start(1)
@@ -468,6 +562,48 @@ def _attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
                 "cue_end": para_lo + match.start() + len("according to"), "how": "according to"}
     return None
 
+
+def _according_to_pronoun(cue: int, pronoun: str, doc: Any, index: SpeakerIndex,
+                          previous: Quote | None) -> dict[str, Any] | None:
+    """ "According to him/her" is the person a pronoun means; "according to it/them" points back
+    at what was just reported (a claim, a statement): its speaker, when that speech is in this
+    paragraph or the one before and nothing else that could speak (an organisation, a report)
+    is named in between."""
+    text = doc.text
+    end = cue + len("according to ") + len(pronoun)
+    if pronoun in ("him", "her"):
+        person = index.last_person_before(cue)
+        if person is None:
+            return None
+        return {"speaker": person, "speaker_mention": pronoun, "speaker_start": end - len(pronoun),
+                "speaker_end": end, "cue": text[cue:cue + len("according to")],
+                "cue_start": cue, "cue_end": cue + len("according to"),
+                "how": f"according to '{pronoun}' -> last person named before it"}
+    if previous is None or previous.speaker is None or previous.end > cue:
+        return None
+    prev_para_lo = _paragraph_bounds(text, max(previous.end - 1, previous.start))[0]
+    para_lo = _paragraph_bounds(text, cue)[0]
+    before_lo = _paragraph_bounds(text, max(para_lo - 2, 0))[0] if para_lo > 0 else para_lo
+    if prev_para_lo < before_lo:
+        return None
+    gap = (previous.end, cue)
+    if any(gap[0] <= e.start_char < gap[1] and e.label_ in ("ORG", "PERSON") for e in doc.ents) \
+            or any(gap[0] <= t.idx < gap[1] and t.lower_ in _SOURCE_NOUNS | _DOCUMENT_NOUNS
+                   for t in doc):
+        return None
+    found = _inherit(previous, f"according to '{pronoun}' -> the speech reported before it")
+    found.update({"speaker_mention": pronoun, "speaker_start": end - len(pronoun),
+                  "speaker_end": end, "cue": text[cue:cue + len("according to")],
+                  "cue_start": cue, "cue_end": cue + len("according to")})
+    return found
+
+
+# what an "it" may stand for besides a statement: documents and bodies that speak
+_DOCUMENT_NOUNS = {"report", "study", "survey", "document", "documents", "analysis", "poll",
+                   "paper", "memo", "filing", "indictment", "complaint", "lawsuit", "ruling",
+                   "decision", "agency", "ministry", "government", "company", "committee",
+                   "court", "police", "office", "department", "group", "organisation",
+                   "organization", "website", "newspaper", "magazine", "network", "channel"}
 
 _SOURCE_NOUNS = {"statement", "statements", "remarks", "message", "comments", "comment",
                  "letter", "words", "note", "post", "tweet", "email", "e-mail", "mail",
@@ -548,6 +684,25 @@ def _is_direct(span: Span, text: str) -> bool:
     return before[-1] == "," and first.isupper() and word_count(text[span.start:span.end]) >= 4
 
 
+def _reported_around(text: str, lo: int, hi: int, inside: list[Span]) -> bool:
+    """Reported speech that quotes a few of its words ("the firebombing was a “raw murderous
+    act”"; "it had decided … to prevent “instrumentalised” migration"): the clause is indirect
+    speech and the quoted words a partial quote in it. Not when the clause is all quote
+    ("warned that “the reinforcement … ”"), or a quote only starts or ends in it."""
+    if any(s.open_at < lo or (s.close_at if s.close_at is not None else s.end) >= hi
+           for s in inside):
+        return False
+    own, pos = [], lo
+    for s in sorted(inside, key=lambda s: s.open_at):
+        own.append(text[pos:s.open_at])
+        pos = (s.close_at if s.close_at is not None else s.end) + 1
+    own.append(text[pos:hi])
+    words = re.findall(r"\w+", " ".join(own))
+    if words and words[0].lower() == "that":
+        words = words[1:]
+    return len(words) >= 4
+
+
 def _indirect(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quote]:
     """Reported speech: a speech verb with a subject and a clausal complement, no quote marks."""
     text = doc.text
@@ -563,7 +718,8 @@ def _indirect(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quot
         hi = max(t.idx + len(t.text) for t in comp.subtree)
         if comp.i < tok.i:
             continue  # the clause before the verb is a quote's paraphrase with marks, usually
-        if any(not (hi <= s.open_at or lo >= s.end + 1) for s in spans):
+        inside = [s for s in spans if not (hi <= s.open_at or lo >= s.end + 1)]
+        if inside and not _reported_around(text, lo, hi, inside):
             continue  # overlaps quoted words: a direct or partial quote already covers it
         if word_count(text[lo:hi]) < 4:
             continue
@@ -578,9 +734,11 @@ def _indirect(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quot
                     c_lo, c_hi, {"how": how})
 
 
-def extract_quotes(text: str, nlp: Any = None, doc: Any = None) -> list[Quote]:
+def extract_quotes(text: str, nlp: Any = None, doc: Any = None,
+                   title: str | None = None) -> list[Quote]:
     """Every direct, partial and indirect quote in `text` (an article's cleaned text), in order.
-    Offsets index `text`; each quote's `text` == text[start:end]."""
+    Offsets index `text`; each quote's `text` == text[start:end]. `title`, the headline when it
+    is not part of `text`, only helps to find speakers (a quote in it has no offsets)."""
     spans = find_quote_spans(text)
     if doc is None:
         if nlp is None:
@@ -588,7 +746,7 @@ def extract_quotes(text: str, nlp: Any = None, doc: Any = None) -> list[Quote]:
 
             nlp = load_nlp()
         doc = nlp(text[:_MAX_NLP_CHARS])
-    index = SpeakerIndex(doc)
+    index = SpeakerIndex(doc, title)
     for span in spans:
         if span.unclosed:
             _cut_at_attribution(span, doc)
@@ -602,11 +760,11 @@ def extract_quotes(text: str, nlp: Any = None, doc: Any = None) -> list[Quote]:
         if _is_title(quoted):
             continue  # "The Golden Compass", "America's Most Wanted": a name, not words said
         direct = _is_direct(span, text)
-        found = _attribute(span, doc, index, spans, partial=not direct)
-        notes: dict[str, Any] = {}
         # the latest speech before this quote: a quote, or reported speech ("Dorsey said …")
         earlier = [q for q in (*quotes, *indirect) if q.end <= span.open_at and q.speaker]
         previous = max(earlier, key=lambda q: q.end, default=None)
+        found = _attribute(span, doc, index, spans, partial=not direct, previous=previous)
+        notes: dict[str, Any] = {}
         if found is None and direct and previous is not None:
             # a paragraph that is only a quote continues the previous speaker's words
             para_lo, para_hi = _paragraph_bounds(text, span.open_at)

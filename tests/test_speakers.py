@@ -1,0 +1,98 @@
+"""Speaker rules of stages/quotes.py on small texts written for the rule they pin."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from newsgraph.stages.quotes import extract_quotes
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    from newsgraph.stages.nlp import load_nlp
+
+    return load_nlp()
+
+
+def _speakers(nlp: Any, text: str, title: str | None = None) -> dict[str, str | None]:
+    return {q.text: q.speaker for q in extract_quotes(text, doc=nlp(text), title=title)}
+
+
+LEAD = ("The German chancellor said on Monday that she would not call an early election. "
+        "She said that “the coalition has work to do” before the summer.\n\n"
+        "Opposition leaders said the vote could not wait.\n\n"
+        "Merkel was speaking in Berlin after a meeting of her party.")
+
+
+def test_a_role_that_opens_the_text_is_the_person_the_headline_names(nlp: Any) -> None:
+    got = _speakers(nlp, LEAD, title="Merkel rules out early election")
+    assert got["the coalition has work to do"] == "Merkel"
+    assert got["she would not call an early election"] == "Merkel"
+
+
+def test_without_the_headline_the_role_stays_a_role(nlp: Any) -> None:
+    got = _speakers(nlp, LEAD)
+    assert got["she would not call an early election"] == "The German chancellor"
+    assert got["the coalition has work to do"] is None
+
+
+def test_the_headline_person_must_fit_the_role_origin(nlp: Any) -> None:
+    text = LEAD.replace("Merkel was", "French President Emmanuel Macron was")
+    got = _speakers(nlp, text, title="Macron rules out early election")
+    assert got["she would not call an early election"] == "The German chancellor"
+
+
+CALL = ("President Jacques Chirac arrived in Berlin on Sunday.\n\n"
+        "On Monday, Chirac had a long meeting with the German chancellor, Gerhard Schroeder. "
+        "During the meeting, the French president called for “serious” talks on trade.")
+
+
+def test_a_role_with_an_origin_is_the_one_fitting_person_named_just_before(nlp: Any) -> None:
+    assert _speakers(nlp, CALL)["serious"] == "Jacques Chirac"
+
+
+def test_a_role_with_another_origin_is_not_that_person(nlp: Any) -> None:
+    text = CALL.replace("President Jacques Chirac", "Turkish President Recep Erdogan").replace(
+        "Chirac had", "Erdogan had")
+    assert _speakers(nlp, text)["serious"] == "the French president"
+
+
+CLAIM = ("Defence Minister Anna Berg accused the rebels of storing “chemical weapons” in the "
+         "port.\n\n"
+         "According to it, the rebels also train “foreign fighters in the mountains.”")
+
+
+def test_according_to_it_is_the_speaker_of_what_was_just_reported(nlp: Any) -> None:
+    assert _speakers(nlp, CLAIM)["foreign fighters in the mountains."] == "Anna Berg"
+
+
+def test_according_to_it_after_a_named_document_stays_unknown(nlp: Any) -> None:
+    text = CLAIM.replace("According to it", "The army published a report on Friday. "
+                         "According to it")
+    assert _speakers(nlp, text)["foreign fighters in the mountains."] is None
+
+
+def test_according_to_him_is_the_last_person_named(nlp: Any) -> None:
+    text = ("Police chief Tom Reed arrived at the scene on Monday.\n\n"
+            "According to him, the driver was “going far too fast” on the bridge.")
+    assert _speakers(nlp, text)["going far too fast"] == "Tom Reed"
+
+
+def _kinds(nlp: Any, text: str) -> list[tuple[str, str]]:
+    return [(q.type, q.text) for q in extract_quotes(text, doc=nlp(text))]
+
+
+def test_reported_speech_around_a_partial_quote_is_indirect_too(nlp: Any) -> None:
+    text = ("The prime minister said the firebombing of the bank was a “raw murderous act” "
+            "and would be punished.")
+    got = _kinds(nlp, text)
+    assert ("partial", "raw murderous act") in got
+    assert any(kind == "indirect" and "firebombing" in words and "punished" in words
+               for kind, words in got)
+
+
+def test_a_clause_that_is_all_quote_is_not_indirect_again(nlp: Any) -> None:
+    text = "The minister warned that “the reinforcement of troops on the border is a threat.”"
+    assert [kind for kind, _ in _kinds(nlp, text)] == ["partial"]
