@@ -138,3 +138,49 @@ def test_jobs_1_and_2_give_identical_exports(seeds_dir: Path, tmp_path: Path) ->
     rows = [json.loads(x) for x in (outs[0] / "articles.jsonl").read_text("utf-8").splitlines()]
     if (EVAL / "stories" / "ecbplus.jsonl").exists():
         assert sum(1 for r in rows if r["duplicate_of"]) >= 1
+
+
+def test_renamed_file_is_recognised_by_its_bytes(seeds_copy: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    api.ingest([str(seeds_copy)], db=db)
+    first = sorted(seeds_copy.iterdir())[0]
+    first.rename(seeds_copy / "renamed.txt")  # new path: read and hashed again by a worker
+    again = api.ingest([str(seeds_copy)], db=db, jobs=2)
+    assert again.articles_new == 0 and again.articles_known == 0 and again.files_skipped == 5
+    assert again.errors == []
+
+
+def test_store_from_before_bulk_search_indexing_keeps_its_index(seeds_dir: Path,
+                                                                 tmp_path: Path) -> None:
+    """A store made at schema 2 (search index filled by a trigger) migrates to bulk indexing:
+    old rows stay searchable and new ones are indexed once."""
+    from newsgraph.store.sqlite import _migrations
+
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db)
+    for number, sql in _migrations():
+        if number <= 2:
+            conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version={number};\nCOMMIT;")
+    conn.execute(
+        "INSERT INTO articles(id, source_path, title, text, raw_text, removed, segments, notes,"
+        " versions, hints) VALUES ('old1', 'old.txt', 'Archive piece',"
+        " 'Zanzibar ferry timetables changed.', 'x', '[]', '[]', '{}', '{}', '{}')")
+    conn.commit()
+    conn.close()
+    api.ingest([str(seeds_dir)], db=db)
+    with Store(db, readonly=True) as store:
+        assert [h["id"] for h in store.search("Zanzibar")] == ["old1"]
+        assert store.search_count("Lukashenko") == 2
+        indexed = store.conn.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0]
+        assert indexed == store.count() == 6  # every article indexed exactly once
+
+
+def test_ingest_gc_settings_are_restored() -> None:
+    import gc
+
+    from newsgraph.gcpolicy import INGEST_THRESHOLDS, ingest_gc
+
+    before = gc.get_threshold()
+    with ingest_gc():
+        assert gc.get_threshold() == INGEST_THRESHOLDS
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
