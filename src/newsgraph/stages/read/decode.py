@@ -42,9 +42,10 @@ def _sniff_utf16(data: bytes) -> str | None:
         return None
     even = sample[0::2].count(0) / max(1, len(sample[0::2]))
     odd = sample[1::2].count(0) / max(1, len(sample[1::2]))
-    if odd > 0.4 and even < 0.05:
+    # the NUL pattern must also decode to text: b"000\x00" (ASCII and a stray NUL) is not "〰0"
+    if odd > 0.4 and even < 0.05 and _plausible(sample, "utf-16-le"):
         return "utf-16-le"
-    if even > 0.4 and odd < 0.05:
+    if even > 0.4 and odd < 0.05 and _plausible(sample, "utf-16-be"):
         return "utf-16-be"
     # Text in one non-Latin alphabet (Cyrillic, Greek, Arabic...): few NULs, but the high byte
     # of every code unit is one of two values (the alphabet's block, and 0 for spaces).
