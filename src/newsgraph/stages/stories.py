@@ -82,8 +82,8 @@ class Story:
 
 @dataclass
 class StorySettings:
-    threshold: float = 0.16  # mean similarity to join; chosen on ECB+ topics 1-22 only
-    entity_weight: float = 0.5  # the share of the names' similarity in the mix
+    threshold: float = 0.16  # mean similarity to join (see eval/stories_notes.md)
+    entity_weight: float = 0.0  # the share of the names' similarity (0: names off, see notes)
     max_gap_days: int = 10  # a dated article further than this from a story's dates: not it
     background: bool = True  # add the shipped document frequencies to the corpus' own
     index_terms: int = 24  # an article's highest-weighted words that key the candidate index
