@@ -6,8 +6,11 @@ B-cubed and pairwise precision/recall/F1, per split: dev = topics 1-22 (the sett
 there), test = topics 23-45 (never used to choose anything). Each split is clustered on its own,
 all its topics together, in file order (the first-seen order of an ingest). ECB+ texts carry no
 dates, so the date gate is not exercised here. With --entities (the default) the documents get
-canonical entities as ingest gives them (spaCy NER + the entity pass); --no-entities measures
-the text similarity alone. A baseline is printed beside: the same pass with names ignored.
+the entities ingest gives the story pass (spaCy NER, each article's names merged within the
+article: `stories.article_entities`); --no-entities measures the text similarity alone. A
+baseline is printed beside: the same pass with names ignored. The pass runs with its candidate
+index, as ingest runs it, and once more exhaustively (every story scored): the two clusterings
+are compared and any difference is printed.
 
     .venv/bin/python eval/stories.py [--sweep] [--json out.json] [--check eval/baseline.json]
 """
@@ -72,35 +75,33 @@ def load_docs(with_entities: bool) -> tuple[list[dict[str, Any]], dict[str, froz
     docs = [json.loads(line) for line in path.open(encoding="utf-8")]
     entities: dict[str, frozenset[str]] = {}
     if with_entities:
-        from newsgraph.stages.canonical import Canonicalizer
         from newsgraph.stages.entities import mentions_from_doc
         from newsgraph.stages.nlp import load_nlp
-        from newsgraph.stages.stories import ENTITY_TYPES
+        from newsgraph.stages.stories import article_entities
 
         nlp = load_nlp()
-        canon = Canonicalizer()
-        per_doc = {}
         texts = [d["text"] for d in docs]
         for d, doc in zip(docs, nlp.pipe(texts, batch_size=16), strict=True):
-            per_doc[d["doc_id"]] = mentions_from_doc(doc, d["text"])
-            canon.add_article(d["doc_id"], per_doc[d["doc_id"]], d["text"], assign=False)
-        canon.entities()  # sets entity_id on every mention
-        for doc_id, mentions in per_doc.items():
-            entities[doc_id] = frozenset(m.entity_id for m in mentions
-                                         if m.entity_id and m.label in ENTITY_TYPES)
+            mentions = mentions_from_doc(doc, d["text"])
+            entities[d["doc_id"]] = article_entities(d["doc_id"], mentions, d["text"])
     return docs, entities
 
 
 def run(docs: list[dict[str, Any]], entities: dict[str, frozenset[str]], topics: range,
-        settings: StorySettings) -> dict[str, Any]:
+        settings: StorySettings, compare: bool = False) -> dict[str, Any]:
     chosen = [d for d in docs if d["topic"] in topics]
     story_docs = [StoryDoc(d["doc_id"], d["text"], entities=entities.get(d["doc_id"], frozenset()))
                   for d in chosen]
     stories = cluster(story_docs, settings)
     pred = {a: s.id for s in stories for a in s.article_ids}
     gold = {d["doc_id"]: d["subtopic"] for d in chosen}
-    return {"docs": len(chosen), "stories": len(stories), "gold_stories": len(set(gold.values())),
-            "bcubed": bcubed(pred, gold), "pairwise": pairwise(pred, gold)}
+    out = {"docs": len(chosen), "stories": len(stories), "gold_stories": len(set(gold.values())),
+           "bcubed": bcubed(pred, gold), "pairwise": pairwise(pred, gold)}
+    if compare:  # the candidate index against scoring every story
+        full = cluster(story_docs, settings, exhaustive=True)
+        ref = {a: s.id for s in full for a in s.article_ids}
+        out["index_differs"] = sorted(a for a in pred if pred[a] != ref[a])
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -121,16 +122,18 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{th:.2f} | {ew:.2f} | {b['p']:.3f}/{b['r']:.3f}/{b['f1']:.3f} | "
                       f"{r['stories']} (gold {r['gold_stories']})")
     results: dict[str, Any] = {}
-    print("split | system | docs | stories (gold) | B3 P/R/F1 | pairwise P/R/F1")
+    print("split | system | docs | stories (gold) | B3 P/R/F1 | pairwise P/R/F1 | index")
     for split, topics in SPLITS.items():
         for system, settings in (("text only", StorySettings(entity_weight=0.0)),
                                  ("newsgraph", StorySettings())):
-            r = run(docs, entities, topics, settings)
+            r = run(docs, entities, topics, settings, compare=True)
             results[f"{split}/{system}"] = r
             b, pw = r["bcubed"], r["pairwise"]
+            differs = r["index_differs"]
             print(f"{split} | {system} | {r['docs']} | {r['stories']} ({r['gold_stories']}) | "
                   f"{b['p']:.3f}/{b['r']:.3f}/{b['f1']:.3f} | "
-                  f"{pw['p']:.3f}/{pw['r']:.3f}/{pw['f1']:.3f}")
+                  f"{pw['p']:.3f}/{pw['r']:.3f}/{pw['f1']:.3f} | "
+                  f"index = exhaustive: {'yes' if not differs else f'no, {len(differs)} docs'}")
     print(f"({len(docs)} documents, entities {'on' if entities else 'off'}, "
           f"{time.perf_counter() - t0:.1f}s)")
     if args.json:

@@ -16,7 +16,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "examples" / "seeds"
-COMMANDS = ("ingest", "search", "show", "stats", "errors", "export")
+COMMANDS = ("ingest", "search", "show", "stats", "errors", "export", "stories", "story",
+            "quotes")
 EXPORT_FILES = ("articles", "quotes", "entities", "stories", "events")
 
 
@@ -216,6 +217,27 @@ def test_export_jsonl_and_parquet_agree(seeded, tmp_path: Path) -> None:
     again = tmp_path / "j2"
     run("export", "--db", str(db), "--out", str(again), cwd=work)
     assert (again / "articles.jsonl").read_bytes() == (jdir / "articles.jsonl").read_bytes()
+
+
+def test_stories_story_and_quotes_of_a_story(seeded) -> None:
+    work, db, _ = seeded
+    listed = run("stories", "--db", str(db), cwd=work)
+    assert listed.returncode == 0, listed.stderr
+    ids = re.findall(r"\bs[0-9a-f]{16}\b", listed.stdout)
+    assert ids, listed.stdout
+    found = run_many([["story", ids[0][:8], "--db", str(db)],
+                      ["quotes", "--story", ids[0], "--db", str(db), "--limit", "3"],
+                      ["stories", "Lukashenko", "--db", str(db)],
+                      ["stories", "zzzzqqq", "--db", str(db)],
+                      ["story", "nosuchstory", "--db", str(db)],
+                      ["quotes", "--story", "nosuchstory", "--db", str(db)]], work)
+    story, quotes, query, nothing, unknown, no_quotes = found
+    assert story.returncode == 0 and ids[0] in story.stdout and "articles" in story.stdout
+    assert quotes.returncode == 0 and "“" in quotes.stdout
+    assert query.returncode == 0 and ids[0] in query.stdout
+    assert nothing.returncode == 0 and "no stories found" in nothing.stdout
+    assert unknown.returncode == 1 and "no story with id" in unknown.stderr
+    assert no_quotes.returncode == 0 and "no quotes found" in no_quotes.stdout
 
 
 def test_commands_on_a_missing_store(tmp_path: Path) -> None:

@@ -133,8 +133,12 @@ def test_jobs_1_and_2_give_identical_exports(seeds_dir: Path, tmp_path: Path) ->
     for name in ("articles", "quotes", "entities", "stories", "events"):
         a = (outs[0] / f"{name}.jsonl").read_bytes()
         assert a == (outs[1] / f"{name}.jsonl").read_bytes(), name
-    assert (tmp_path / "pq1" / "articles.parquet").read_bytes() == \
-        (tmp_path / "pq2" / "articles.parquet").read_bytes()
+    for name in ("articles", "stories"):
+        assert (tmp_path / "pq1" / f"{name}.parquet").read_bytes() == \
+            (tmp_path / "pq2" / f"{name}.parquet").read_bytes(), name
+    stories = [json.loads(x) for x in (outs[0] / "stories.jsonl").read_text("utf-8").splitlines()]
+    assert stories and sum(len(s["article_ids"]) for s in stories) == len(
+        (outs[0] / "articles.jsonl").read_text("utf-8").splitlines())
     rows = [json.loads(x) for x in (outs[0] / "articles.jsonl").read_text("utf-8").splitlines()]
     if (EVAL / "stories" / "ecbplus.jsonl").exists():
         assert sum(1 for r in rows if r["duplicate_of"]) >= 1

@@ -23,7 +23,8 @@ from newsgraph.store import Store
 
 __all__ = [
     "Settings", "open_store", "ingest", "search", "get_article", "stats", "errors", "export",
-    "extract_article", "SearchResult", "quotes", "entities", "get_entity",
+    "extract_article", "SearchResult", "quotes", "entities", "get_entity", "stories",
+    "get_story", "StoryView",
 ]
 
 
@@ -103,14 +104,23 @@ def get_article(db: str | Path, article_id: str) -> Article | None:
 
 
 def quotes(db: str | Path, speaker: str | None = None, query: str | None = None,
-           article_id: str | None = None, limit: int = 50, offset: int = 0) -> list[Quote]:
-    """Quotes, optionally by speaker (name or any alias of the speaker's entity) and words."""
+           article_id: str | None = None, limit: int = 50, offset: int = 0,
+           story_id: str | None = None) -> list[Quote]:
+    """Quotes, optionally by speaker (name or any alias of the speaker's entity), words and
+    story (id or unique prefix; an unknown story has no quotes)."""
     with Store(db, readonly=True) as store:
+        if story_id:
+            story = store.stories_view().get_story(story_id)
+            if story is None:
+                return []
+            story_id = story.id
         try:
-            return store.quotes(article_id, speaker, query, limit=limit, offset=offset)
+            return store.quotes(article_id, speaker, query, limit=limit, offset=offset,
+                                story_id=story_id)
         except sqlite3.OperationalError:
             plain = _plain_query(query or "")
-            return store.quotes(article_id, speaker, plain or None, limit=limit, offset=offset)
+            return store.quotes(article_id, speaker, plain or None, limit=limit, offset=offset,
+                                story_id=story_id)
 
 
 def entities(db: str | Path, query: str | None = None, limit: int = 50) -> list[Entity]:
@@ -125,6 +135,57 @@ def get_entity(db: str | Path, entity_id: str) -> tuple[Entity | None, list[Quot
         entity = store.get_entity(entity_id)
         said = store.quotes(entity_id=entity.id, limit=1000) if entity else []
         return entity, said
+
+
+@dataclass
+class StoryView:
+    """A story as readers show it: the contract's fields, its articles (id, title, outlet,
+    published) in first-seen order, its most named entities and its quotes."""
+
+    id: str
+    title: str | None
+    article_ids: list[str]
+    start_date: str | None
+    end_date: str | None
+    articles: list[dict[str, Any]]
+    entities: list[tuple[str, str, int]]  # (entity id, name, articles naming it)
+    quotes: list[Quote]
+
+
+def stories(db: str | Path, query: str | None = None, limit: int = 50) -> list[StoryView]:
+    """Stories, largest first; `query` matches words of their articles (FTS5, as `search`)."""
+    with Store(db, readonly=True) as store:
+        view = store.stories_view()
+        try:
+            found = view.stories(query, limit)
+        except sqlite3.OperationalError:
+            found = view.stories(_plain_query(query or "") or None, limit)
+        return [StoryView(s.id, s.title, view.article_ids(s.id), s.start, s.end, [], [], [])
+                for s in found]
+
+
+def get_story(db: str | Path, story_id: str, quote_limit: int = 1000) -> StoryView | None:
+    """One story (id or unique prefix) with its articles, key entities and quotes."""
+    with Store(db, readonly=True) as store:
+        story = store.stories_view().get_story(story_id)
+        if story is None:
+            return None
+        ids = store.stories_view().article_ids(story.id)
+        articles, named = [], {}
+        for art_id in ids:
+            art = store.get_article(art_id)
+            if art is None:
+                continue
+            articles.append({"id": art.id, "title": art.title, "outlet": art.outlet,
+                             "published": art.published, "duplicate_of": art.duplicate_of})
+            for m in store.article_mentions(art_id):
+                if m.entity_id:
+                    named.setdefault((m.entity_id, m.canonical or m.text), set()).add(art_id)
+        top = sorted(((eid, name, len(arts)) for (eid, name), arts in named.items()),
+                     key=lambda t: (-t[2], t[1]))[:15]
+        said = store.quotes(story_id=story.id, limit=quote_limit)
+        return StoryView(story.id, story.title, ids, story.start, story.end, articles, top,
+                         said)
 
 
 def stats(db: str | Path) -> dict[str, Any]:

@@ -162,10 +162,12 @@ def quotes(
     query: Annotated[str | None, typer.Argument(help="Words in the quote (FTS5).")] = None,
     db: DbOption = "newsgraph.db",
     speaker: Annotated[str | None, typer.Option(help="Speaker name or alias.")] = None,
+    story: Annotated[str | None, typer.Option("--story", help="Only this story's quotes "
+                                              "(id or unique prefix).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000)] = 20,
 ) -> None:
     """Who said what: quotes with their speaker, cue and article."""
-    found = api.quotes(db, speaker=speaker, query=query, limit=limit)
+    found = api.quotes(db, speaker=speaker, query=query, limit=limit, story_id=story)
     if not found:
         out.print("no quotes found")
         return
@@ -215,6 +217,60 @@ def entity(
         out.print(f"  article {article_id}")
     for q in said[:50]:
         out.print(f"  [dim]{escape(q.cue or '')}:[/] “{escape(q.text[:200])}”")
+
+
+def _span(start: str | None, end: str | None) -> str:
+    if not start:
+        return "undated"
+    return start if start == end else f"{start} – {end}"
+
+
+@app.command()
+def stories(
+    query: Annotated[str | None, typer.Argument(help="Words in the stories' articles.")] = None,
+    db: DbOption = "newsgraph.db",
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 30,
+) -> None:
+    """Stories: articles that report the same event, across outlets, largest first."""
+    found = api.stories(db, query, limit)
+    if not found:
+        out.print("no stories found")
+        return
+    table = Table("id", "articles", "dates", "title", box=None)
+    for s in found:
+        table.add_row(f"[bold cyan]{s.id}[/]", str(len(s.article_ids)),
+                      _span(s.start_date, s.end_date), escape(s.title or "(no title)"))
+    out.print(table)
+
+
+@app.command()
+def story(
+    story_id: Annotated[str, typer.Argument(help="A story id (or a unique prefix).")],
+    db: DbOption = "newsgraph.db",
+) -> None:
+    """One story: its articles, the names it is about, and its quotes."""
+    found = api.get_story(db, story_id)
+    if found is None:
+        err.print(f"[red]no story with id {escape(story_id)}[/]")
+        raise typer.Exit(1)
+    out.print(f"[bold]{escape(found.title or '(no title)')}[/]")
+    out.print(f"[dim]{found.id} · {len(found.article_ids)} article(s) · "
+              f"{_span(found.start_date, found.end_date)}[/]")
+    out.print("\n[bold]articles[/]")
+    for a in found.articles:
+        meta = " · ".join(x for x in (a["outlet"], a["published"]) if x)
+        dup = f" [dim](duplicate of {a['duplicate_of']})[/]" if a["duplicate_of"] else ""
+        out.print(f"  [cyan]{a['id']}[/] {escape(a['title'] or '(no title)')}{dup}"
+                  + (f" [dim]{escape(meta)}[/]" if meta else ""))
+    if found.entities:
+        out.print("\n[bold]named most[/]")
+        out.print("  " + escape(", ".join(f"{name} ({n})" for _, name, n in found.entities)))
+    if found.quotes:
+        out.print(f"\n[bold]quotes ({len(found.quotes)})[/]")
+        for q in found.quotes[:30]:
+            who = escape(q.speaker or "unknown speaker")
+            out.print(f"  [bold]{who}[/] [dim]{escape(q.cue or '')} · {q.article_id}[/]: "
+                      f"“{escape(q.text[:200])}”")
 
 
 @app.command()

@@ -23,8 +23,9 @@ QUOTE_FIELDS = (
     "speaker_start", "speaker_end", "cue_start", "cue_end", "notes",
 )
 ENTITY_FIELDS = ("id", "name", "type", "aliases", "mention_count", "article_ids")
+STORY_FIELDS = ("id", "title", "article_ids", "start_date", "end_date")
 # Stages that do not exist yet still get their (empty) files, so scripts can rely on them.
-EMPTY_FILES = ("stories", "events")
+EMPTY_FILES = ("events",)
 
 
 def article_record(a: Article) -> dict[str, Any]:
@@ -52,6 +53,14 @@ def _entity_records(store: Store) -> Iterator[dict[str, Any]]:
         yield {name: getattr(entity, name) for name in ENTITY_FIELDS}
 
 
+def _story_records(store: Store) -> Iterator[dict[str, Any]]:
+    from newsgraph.stages.stories import story_record
+
+    view = store.stories_view()
+    for story in view.iter_stories():  # first-seen order
+        yield story_record(story, view.article_ids(story.id))
+
+
 def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
     n = 0
     with path.open("w", encoding="utf-8", newline="\n") as fh:
@@ -67,6 +76,7 @@ def export_jsonl(store: Store, out: Path) -> dict[str, int]:
         "articles": _write_jsonl(out / "articles.jsonl", _records(store)),
         "quotes": _write_jsonl(out / "quotes.jsonl", _quote_records(store)),
         "entities": _write_jsonl(out / "entities.jsonl", _entity_records(store)),
+        "stories": _write_jsonl(out / "stories.jsonl", _story_records(store)),
     }
     for name in EMPTY_FILES:
         (out / f"{name}.jsonl").write_text("", encoding="utf-8")
@@ -102,12 +112,18 @@ def export_parquet(store: Store, out: Path, rows_per_group: int = 5000) -> dict[
             writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
             n += len(chunk)
     counts = {"articles": n}
+    story_schema = pa.schema([(f, pa.list_(pa.string()) if f == "article_ids" else pa.string())
+                              for f in STORY_FIELDS])
     for name, records, fields in (("quotes", _quote_records, QUOTE_FIELDS),
-                                  ("entities", _entity_records, ENTITY_FIELDS)):
+                                  ("entities", _entity_records, ENTITY_FIELDS),
+                                  ("stories", _story_records, STORY_FIELDS)):
         rows = [{k: (json.dumps(v, sort_keys=True, ensure_ascii=False) if k == "notes" else v)
                  for k, v in rec.items()} for rec in records(store)]
-        table = pa.Table.from_pylist(rows) if rows else pa.table(
-            {f: pa.array([], pa.string()) for f in fields})
+        if name == "stories":
+            table = pa.Table.from_pylist(rows, schema=story_schema)
+        else:
+            table = pa.Table.from_pylist(rows) if rows else pa.table(
+                {f: pa.array([], pa.string()) for f in fields})
         pq.write_table(table, out / f"{name}.parquet")
         counts[name] = len(rows)
     for name in EMPTY_FILES:

@@ -19,6 +19,7 @@ from newsgraph.stages.dedup import Deduplicator
 from newsgraph.stages.read.discover import InputFile, discover_inputs, read_inputs
 from newsgraph.stages.repeats import RepeatLearner
 from newsgraph.store import Store
+from newsgraph.story_pass import assign_stories
 
 
 @dataclass
@@ -225,6 +226,7 @@ class Ingest:
             self._wait_for_writer()
             if self.settings.nlp and self.report.articles_new:
                 self._resolve_entities()
+            assign_stories(self.writer)  # stories: new articles join stored ones or open one
         except KeyboardInterrupt:
             self.report.interrupted = True
             raise

@@ -1,29 +1,43 @@
 """Stories: articles that report the same real-world event or development, across outlets.
 
-Not yet run by ingest: measured by eval/stories.py only (see the note there on what is missing).
+One pass over the articles in first-seen order (deterministic, and incremental: a new article
+joins a story the store already has, or opens a new one). Similarity to a story is the mean
+cosine to its articles (average link: the article's TF-IDF vector against the story's centroid),
+mixed with the same for the article's named entities (the same people and organisations, not
+only the same kind of event: "Tara Reid enters rehab" and "Lindsay Lohan enters rehab" share most
+words but no name), and gated by dates when both sides have one. A copy (`duplicate_of`) joins
+its original's story. A story's id is a hash of its first article's id, so it stays when the
+story grows.
 
-One pass over the articles in first-seen order (deterministic): each article joins the story
-it is most similar to, or opens a new one. Similarity to a story is the cosine between the
-article's TF-IDF vector and the story's centroid, raised by the share of the article's named
-entities the story already has (the same people and organisations, not only the same kind of
-event: "Tara Reid enters rehab" and "Lindsay Lohan enters rehab" share most words but no
-name), and gated by dates when both sides have one. A copy (`duplicate_of`) joins its
-original's story. A story's id is a hash of its first article's id, so it stays when the story
-grows.
+IDF is prefix IDF: an article's weights come from the document frequencies of the articles seen
+up to it (itself included) added to a background table shipped with the package
+(`data/story_df.tsv.gz`, built by `eval/build_story_df.py`). An article's vector therefore never
+depends on what comes after it, so one run and several runs over the same articles give the same
+stories; and a small store does not take the words all its articles share for rare ones.
+
+Candidates (blocking): each story is indexed under the highest-weighted words and the names of
+its articles; a new article is scored exactly only against the stories that share one of its own
+keys (the newest `max_postings` per key, the `max_candidates` sharing most keys), so the cost
+per article does not grow with the store. `StoryPass(exhaustive=True)` scores every story (the
+reference the eval and the tests compare the index with).
 """
 
 from __future__ import annotations
 
+import gzip
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
+from importlib import resources
 
 from newsgraph.ids import content_hash
+from newsgraph.records import Mention
 
-VERSION = "stories/1"
+VERSION = "stories/2"
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STOP_WORDS = """
@@ -37,6 +51,10 @@ whom why will with would you your yours yourself yourselves said says say told a
 one two three year years last first people time would could may might told mr mrs ms
 """
 _STOP = frozenset(_STOP_WORDS.split())
+ENTITY_PREFIX = "@"  # entity keys share the document-frequency table with words; no word has it
+
+# names that identify an event's participants (dates and numbers do not)
+ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT"})
 
 
 @dataclass
@@ -52,19 +70,25 @@ class StoryDoc:
 @dataclass
 class Story:
     id: str
-    article_ids: list[str] = field(default_factory=list)
+    seq: int = 0  # first-seen order: the position of its first article
+    article_ids: list[str] = field(default_factory=list)  # the articles this pass added
     centroid: dict[str, float] = field(default_factory=dict)
     entity_centroid: dict[str, float] = field(default_factory=dict)
     start: str | None = None
     end: str | None = None
-    title: str | None = None  # the headline of its most central article
+    title: str | None = None  # the headline of its first article that has one
+    size: int = 0  # articles in the story (also those of earlier runs)
 
 
 @dataclass
 class StorySettings:
-    threshold: float = 0.16  # mean similarity to join; chosen on ECB+ topics 1-22 only
-    entity_weight: float = 0.5  # the share of the names' similarity in the mix
+    threshold: float = 0.16  # mean similarity to join (see eval/stories_notes.md)
+    entity_weight: float = 0.0  # the share of the names' similarity (0: names off, see notes)
     max_gap_days: int = 10  # a dated article further than this from a story's dates: not it
+    background: bool = True  # add the shipped document frequencies to the corpus' own
+    index_terms: int = 24  # an article's highest-weighted words that key the candidate index
+    max_postings: int = 64  # newest stories read per key
+    max_candidates: int = 64  # stories scored exactly per article (those sharing most keys)
 
 
 def tokens(text: str) -> list[str]:
@@ -72,20 +96,35 @@ def tokens(text: str) -> list[str]:
             if len(w) > 2 and w not in _STOP]
 
 
-def tfidf_vectors(docs: Sequence[StoryDoc]) -> list[dict[str, float]]:
-    """Unit-length TF-IDF vectors (sublinear tf, smooth idf) over the documents given."""
-    counts = [Counter(tokens(f"{d.title or ''}\n{d.text}")) for d in docs]
-    df: Counter[str] = Counter()
-    for c in counts:
-        df.update(c.keys())
-    n = len(docs)
-    out = []
-    for c in counts:
-        vec = {w: (1 + math.log(tf)) * (math.log((1 + n) / (1 + df[w])) + 1)
-               for w, tf in c.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-        out.append({w: v / norm for w, v in vec.items()})
-    return out
+@cache
+def background() -> tuple[int, dict[str, int]]:
+    """(documents, word -> documents holding it) of the shipped background sample."""
+    blob = (resources.files("newsgraph") / "data" / "story_df.tsv.gz").read_bytes()
+    docs, table = 0, {}
+    for line in gzip.decompress(blob).decode("utf-8").splitlines():
+        word, _, n = line.partition("\t")
+        if word == "#docs":
+            docs = int(n)
+        elif word:
+            table[word] = int(n)
+    return docs, table
+
+
+def article_entities(article_id: str, mentions: Sequence[Mention], text: str | None
+                     ) -> frozenset[str]:
+    """The article's own canonical entities (its names merged within the article: "Vladimir
+    Putin" / "Putin"), ids as the entity pass makes them. They depend on this article only, so
+    a story pass gives the same result however the store grew (the store-wide entity pass may
+    later merge across articles and change ids; stories must not move with it)."""
+    from newsgraph.stages.canonical import Canonicalizer
+
+    copies = [Mention(m.start, m.end, m.text, m.label) for m in mentions
+              if m.label in ENTITY_TYPES]
+    if not copies:
+        return frozenset()
+    canon = Canonicalizer()
+    canon.add_article(article_id, copies, text, assign=False)
+    return frozenset(e.id for e in canon.entities() if e.type in ENTITY_TYPES)
 
 
 def _days(a: str, b: str) -> int | None:
@@ -95,11 +134,9 @@ def _days(a: str, b: str) -> int | None:
         return None
 
 
-def _entity_vector(entities: frozenset[str]) -> dict[str, float]:
-    if not entities:
-        return {}
-    w = 1 / math.sqrt(len(entities))
-    return {e: w for e in entities}
+def _unit(vec: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+    return {w: v / norm for w, v in vec.items()}
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
@@ -125,45 +162,6 @@ def _similarity(vec: dict[str, float], ents: dict[str, float], doc: StoryDoc, st
         ents, story.entity_centroid)
 
 
-def cluster(docs: Sequence[StoryDoc], settings: StorySettings | None = None) -> list[Story]:
-    """Stories of `docs` (in first-seen order), each with its articles in that order."""
-    settings = settings or StorySettings()
-    vectors = tfidf_vectors(docs)
-    stories: list[Story] = []
-    story_of: dict[str, Story] = {}
-    for doc, vec in zip(docs, vectors, strict=True):
-        ents = _entity_vector(doc.entities)
-        target = story_of.get(doc.duplicate_of or "")
-        if target is None:
-            best, best_sim = None, settings.threshold
-            for story in stories:
-                sim = _similarity(vec, ents, doc, story, settings)
-                if sim >= best_sim:
-                    best, best_sim = story, sim
-            target = best
-        if target is None:
-            target = Story("s" + content_hash(VERSION, doc.id)[:16])
-            stories.append(target)
-        _add(target, doc, vec, ents)
-        story_of[doc.id] = target
-    central: dict[str, float] = {}
-    for doc, vec in zip(docs, vectors, strict=True):
-        story = story_of[doc.id]
-        closeness = _dot(vec, story.centroid)
-        if doc.title and closeness > central.get(story.id, -1.0):
-            central[story.id] = closeness
-            story.title = doc.title
-    return stories
-
-
-def story_rows(stories: Sequence[Story], settings: StorySettings) -> list[dict[str, object]]:
-    """Rows for the store and the stories.jsonl export."""
-    how = {"version": VERSION, "threshold": settings.threshold,
-           "entity_weight": settings.entity_weight, "max_gap_days": settings.max_gap_days}
-    return [{"id": s.id, "title": s.title, "article_ids": s.article_ids,
-             "start_date": s.start, "end_date": s.end, "evidence": how} for s in stories]
-
-
 def _mean(centroid: dict[str, float], n: int, vec: dict[str, float]) -> dict[str, float]:
     out = {w: v * n for w, v in centroid.items()}
     for w, v in vec.items():
@@ -171,16 +169,174 @@ def _mean(centroid: dict[str, float], n: int, vec: dict[str, float]) -> dict[str
     return {w: v / (n + 1) for w, v in out.items()}
 
 
-def _add(story: Story, doc: StoryDoc, vec: dict[str, float], ents: dict[str, float]) -> None:
-    n = len(story.article_ids)
-    story.centroid = _mean(story.centroid, n, vec)
-    story.entity_centroid = _mean(story.entity_centroid, n, ents)
-    story.article_ids.append(doc.id)
-    if doc.published:
-        day = doc.published[:10]
-        story.start = min(story.start or day, day)
-        story.end = max(story.end or day, day)
+# store look-ups a pass over a store is given (none: everything is in this pass)
+DfLookup = Callable[[list[str]], Mapping[str, int]]  # key -> documents holding it
+PostingsLookup = Callable[[list[str], int], Mapping[str, list[tuple[int, str]]]]
+StoryLookup = Callable[[list[str]], Mapping[str, Story]]
+StoryOfLookup = Callable[[list[str]], Mapping[str, str]]  # article id -> its story id
 
 
-# names that identify an event's participants (dates and numbers do not)
-ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT"})
+class StoryPass:
+    """The incremental story pass. Feed articles in first-seen order with `add()`; afterwards
+    `dirty` (stories created or grown), `assigned` (article -> story), `df_changes` and
+    `new_keys` are what a store writes back. With no look-ups it runs over its articles alone."""
+
+    def __init__(self, settings: StorySettings | None = None, n_docs: int = 0,
+                 lookup_df: DfLookup | None = None, lookup_postings: PostingsLookup | None = None,
+                 lookup_stories: StoryLookup | None = None,
+                 lookup_story_of: StoryOfLookup | None = None,
+                 exhaustive: bool = False) -> None:
+        self.settings = settings or StorySettings()
+        self.n = n_docs
+        self._lookup_df = lookup_df
+        self._lookup_postings = lookup_postings
+        self._lookup_stories = lookup_stories
+        self._lookup_story_of = lookup_story_of
+        self.exhaustive = exhaustive
+        self.bg_docs, self.bg = background() if self.settings.background else (0, {})
+        self.df: dict[str, int] = {}
+        self._df_known: set[str] = set()
+        self.df_changes: dict[str, int] = {}
+        self.stories: dict[str, Story] = {}  # every story this pass has loaded or made
+        self.created: list[Story] = []  # in first-seen order
+        self.dirty: dict[str, Story] = {}
+        self.assigned: list[tuple[str, str]] = []
+        self.story_of: dict[str, str] = {}
+        self._postings: dict[str, list[tuple[int, str]]] = {}  # this pass's keys
+        self._story_keys: dict[str, set[str]] = {}
+        self.new_keys: list[tuple[str, int, str]] = []  # (key, story seq, story id)
+        self.candidates_scored = 0
+
+    # ---- weights --------------------------------------------------------------------------
+    def prefetch(self, docs: Iterable[StoryDoc]) -> None:
+        """Load the stored document frequencies of every key these articles hold, in bulk."""
+        keys: set[str] = set()
+        for doc in docs:
+            keys.update(tokens(f"{doc.title or ''}\n{doc.text}"))
+            keys.update(ENTITY_PREFIX + e for e in doc.entities)
+        self._load_df(keys)
+
+    def _load_df(self, keys: Iterable[str]) -> None:
+        missing = sorted(k for k in keys if k not in self._df_known)
+        if not missing:
+            return
+        found = self._lookup_df(missing) if self._lookup_df else {}
+        for k in missing:
+            self.df[k] = self.df.get(k, 0) + found.get(k, 0)
+            self._df_known.add(k)
+
+    def _count(self, keys: Iterable[str]) -> None:
+        keys = list(keys)
+        self._load_df(keys)
+        for k in keys:
+            self.df[k] += 1
+            self.df_changes[k] = self.df_changes.get(k, 0) + 1
+
+    def _idf(self, key: str) -> float:
+        n = self.bg_docs + self.n
+        return math.log((1 + n) / (1 + self.bg.get(key, 0) + self.df[key])) + 1
+
+    def vectors(self, doc: StoryDoc) -> tuple[dict[str, float], dict[str, float]]:
+        """Count the article into the document frequencies, then its unit TF-IDF vectors of
+        words (sublinear tf) and of names (binary)."""
+        counts = Counter(tokens(f"{doc.title or ''}\n{doc.text}"))
+        ent_keys = sorted(ENTITY_PREFIX + e for e in doc.entities)
+        self._count([*counts, *ent_keys])
+        self.n += 1
+        vec = _unit({w: (1 + math.log(tf)) * self._idf(w) for w, tf in counts.items()})
+        ents = _unit({k[1:]: self._idf(k) for k in ent_keys})
+        return vec, ents
+
+    # ---- candidates -----------------------------------------------------------------------
+    def _keys(self, vec: dict[str, float], ents: dict[str, float]) -> list[str]:
+        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:self.settings.index_terms]
+        return [w for w, _ in top] + sorted(ENTITY_PREFIX + e for e in ents)
+
+    def _candidates(self, keys: list[str]) -> list[Story]:
+        if self.exhaustive:
+            return sorted(self.stories.values(), key=lambda s: s.seq)
+        limit = self.settings.max_postings
+        stored = self._lookup_postings(keys, limit) if self._lookup_postings else {}
+        shared: Counter[tuple[int, str]] = Counter()
+        for key in keys:
+            posts = sorted(set(stored.get(key, [])) | set(self._postings.get(key, [])),
+                           reverse=True)[:limit]
+            shared.update(posts)
+        best = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0][0]))
+        chosen = [sid for (_, sid), _ in best[:self.settings.max_candidates]]
+        self._load_stories(chosen)
+        return sorted((self.stories[s] for s in chosen), key=lambda s: s.seq)
+
+    def _load_stories(self, ids: list[str]) -> None:
+        missing = [s for s in ids if s not in self.stories]
+        if missing and self._lookup_stories:
+            self.stories.update(self._lookup_stories(missing))
+
+    def _original_story(self, article_id: str) -> Story | None:
+        sid = self.story_of.get(article_id)
+        if sid is None and self._lookup_story_of:
+            sid = self._lookup_story_of([article_id]).get(article_id)
+        if sid is None:
+            return None
+        self._load_stories([sid])
+        return self.stories.get(sid)
+
+    # ---- the pass -------------------------------------------------------------------------
+    def add(self, doc: StoryDoc, seq: int) -> Story:
+        """Assign one article (`seq`: its first-seen position) to a story."""
+        vec, ents = self.vectors(doc)
+        keys = self._keys(vec, ents)
+        target = self._original_story(doc.duplicate_of) if doc.duplicate_of else None
+        if target is None:
+            best, best_sim = None, self.settings.threshold
+            candidates = self._candidates(keys)
+            self.candidates_scored += len(candidates)
+            for story in candidates:  # in first-seen order; a tie goes to the later story
+                sim = _similarity(vec, ents, doc, story, self.settings)
+                if sim >= best_sim:
+                    best, best_sim = story, sim
+            target = best
+        if target is None:
+            target = Story("s" + content_hash(VERSION, doc.id)[:16], seq=seq)
+            self.stories[target.id] = target
+            self.created.append(target)
+        self._add(target, doc, vec, ents)
+        known = self._story_keys.setdefault(target.id, set())
+        for key in keys:
+            if key not in known:
+                known.add(key)
+                self._postings.setdefault(key, []).append((target.seq, target.id))
+                self.new_keys.append((key, target.seq, target.id))
+        self.story_of[doc.id] = target.id
+        self.assigned.append((doc.id, target.id))
+        self.dirty[target.id] = target
+        return target
+
+    @staticmethod
+    def _add(story: Story, doc: StoryDoc, vec: dict[str, float], ents: dict[str, float]) -> None:
+        n = story.size
+        story.centroid = _mean(story.centroid, n, vec)
+        story.entity_centroid = _mean(story.entity_centroid, n, ents)
+        story.article_ids.append(doc.id)
+        story.size = n + 1
+        if story.title is None and doc.title:
+            story.title = doc.title
+        if doc.published:
+            day = doc.published[:10]
+            story.start = min(story.start or day, day)
+            story.end = max(story.end or day, day)
+
+
+def cluster(docs: Sequence[StoryDoc], settings: StorySettings | None = None,
+            exhaustive: bool = False) -> list[Story]:
+    """Stories of `docs` (in first-seen order), each with its articles in that order."""
+    run = StoryPass(settings, exhaustive=exhaustive)
+    for seq, doc in enumerate(docs):
+        run.add(doc, seq)
+    return run.created
+
+
+def story_record(story: Story, article_ids: list[str]) -> dict[str, object]:
+    """A story as the stories.jsonl export has it (the contract's fields, in its order)."""
+    return {"id": story.id, "title": story.title, "article_ids": article_ids,
+            "start_date": story.start, "end_date": story.end}
