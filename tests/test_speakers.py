@@ -1,4 +1,5 @@
-"""Speaker rules of stages/quotes.py on small texts written for the rule they pin."""
+"""Speaker rules of the quotes stage (stages/quotes.py, attribution.py, speaker_index.py) on small
+texts written for the rule they pin."""
 
 from __future__ import annotations
 
