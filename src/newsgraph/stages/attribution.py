@@ -174,7 +174,7 @@ def attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
         return {"speaker": speaker, "speaker_mention": words, "speaker_start": s_lo,
                 "speaker_end": s_hi, "cue": head.text, "cue_start": head.idx,
                 "cue_end": head.idx + len(head.text), "how": f"{how}; lead-in with a colon"}
-    # 4. "according to X"
+    # 4. "according to X" / "According to X"
     window = text[para_lo:para_hi]
     pronoun = re.search(r"\b[Aa]ccording to (it|him|her|them)\b", window)
     if pronoun and not any(s.start <= para_lo + pronoun.start() < s.end for s in spans):
@@ -182,14 +182,18 @@ def attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
                                       previous)
         if found is not None:
             return found
-    match = re.search(r"\baccording to ((?:the )?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)", window)
+    # sentence-initial too: "According to Reuters, “…”"
+    match = re.search(r"\b[Aa]ccording to ((?:the )?[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)",
+                      window)
     if match and not any(s.start <= para_lo + match.start() < s.end for s in spans):
         lo = para_lo + match.start(1)
         hi = para_lo + match.end(1)
+        cue_lo = para_lo + match.start()
+        cue_hi = cue_lo + len("according to")
         name = index.full_name(strip_title(text[lo:hi]))
         return {"speaker": name, "speaker_mention": text[lo:hi], "speaker_start": lo,
-                "speaker_end": hi, "cue": "according to", "cue_start": para_lo + match.start(),
-                "cue_end": para_lo + match.start() + len("according to"), "how": "according to"}
+                "speaker_end": hi, "cue": text[cue_lo:cue_hi], "cue_start": cue_lo,
+                "cue_end": cue_hi, "how": "according to"}
     return None
 
 
