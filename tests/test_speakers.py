@@ -1,4 +1,5 @@
-"""Speaker rules of stages/quotes.py on small texts written for the rule they pin."""
+"""Speaker rules of the quotes stage (stages/quotes.py, attribution.py, speaker_index.py) on small
+texts written for the rule they pin."""
 
 from __future__ import annotations
 
@@ -78,6 +79,17 @@ def test_according_to_him_is_the_last_person_named(nlp: Any) -> None:
     text = ("Police chief Tom Reed arrived at the scene on Monday.\n\n"
             "According to him, the driver was “going far too fast” on the bridge.")
     assert _speakers(nlp, text)["going far too fast"] == "Tom Reed"
+
+
+@pytest.mark.parametrize("opening", ["According to", "according to"])
+def test_according_to_a_name_opening_the_sentence_is_the_speaker(nlp: Any, opening: str) -> None:
+    text = ("Fighting went on near the border on Tuesday.\n\n"
+            f"{opening} Reuters, “the convoy was hit twice” before it reached the town.")
+    quote = next(q for q in extract_quotes(text, doc=nlp(text))
+                 if q.text == "the convoy was hit twice")
+    assert (quote.speaker, quote.cue) == ("Reuters", opening)
+    assert text[quote.speaker_start:quote.speaker_end] == "Reuters"
+    assert text[quote.cue_start:quote.cue_end] == opening
 
 
 def _kinds(nlp: Any, text: str) -> list[tuple[str, str]]:

@@ -1,0 +1,64 @@
+"""Indirect (reported) speech: a speech verb with a subject and a clausal complement and no quote
+marks ("Peskov said that NATO …"), also when the clause quotes a few of its words (then it is
+both indirect speech and holds a partial quote)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from newsgraph.records import Quote
+from newsgraph.stages.quote_spans import Span, word_count
+from newsgraph.stages.speaker_index import SpeakerIndex, resolve_speaker
+from newsgraph.stages.speech_cues import DEMAND, INDIRECT_ONLY_STRONG, cue_phrase, cue_subject
+
+
+def _reported_around(text: str, lo: int, hi: int, inside: list[Span]) -> bool:
+    """Reported speech that quotes a few of its words ("the firebombing was a “raw murderous
+    act”"; "it had decided … to prevent “instrumentalised” migration"): the clause is indirect
+    speech and the quoted words a partial quote in it. Not when the clause is all quote
+    ("warned that “the reinforcement … ”"), or a quote only starts or ends in it."""
+    if any(s.open_at < lo or (s.close_at if s.close_at is not None else s.end) >= hi
+           for s in inside):
+        return False
+    own, pos = [], lo
+    for s in sorted(inside, key=lambda s: s.open_at):
+        own.append(text[pos:s.open_at])
+        pos = (s.close_at if s.close_at is not None else s.end) + 1
+    own.append(text[pos:hi])
+    words = re.findall(r"\w+", " ".join(own))
+    if words and words[0].lower() == "that":
+        words = words[1:]
+    return len(words) >= 4
+
+
+def indirect_quotes(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quote]:
+    """Reported speech: a speech verb with a subject and a clausal complement, no quote marks."""
+    text = doc.text
+    for tok in doc:
+        if tok.pos_ != "VERB" or tok.lower_ not in INDIRECT_ONLY_STRONG and not (
+                tok.lower_ in DEMAND and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "that"):
+            continue  # ("Moscow demands that …" reports a demand; "demanded money" does not)
+        comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        subj = cue_subject(tok)
+        if comp is None or subj is None:
+            continue
+        lo = min(t.idx for t in comp.subtree)
+        hi = max(t.idx + len(t.text) for t in comp.subtree)
+        if comp.i < tok.i:
+            continue  # the clause before the verb is a quote's paraphrase with marks, usually
+        inside = [s for s in spans if not (hi <= s.open_at or lo >= s.end + 1)]
+        if inside and not _reported_around(text, lo, hi, inside):
+            continue  # overlaps quoted words: a direct or partial quote already covers it
+        if word_count(text[lo:hi]) < 4:
+            continue
+        first = doc[min(t.i for t in comp.subtree)]
+        if first.lower_ == "that":  # "said that NATO …": the reported words follow "that"
+            lo = first.idx + len(first.text) + 1
+        while hi > lo and text[hi - 1] in ".,;: ":
+            hi -= 1
+        speaker, words, s_lo, s_hi, how = resolve_speaker(subj, doc, index, lo, spans)
+        cue, c_lo, c_hi = cue_phrase(tok)
+        yield Quote(lo, hi, text[lo:hi], "indirect", speaker, words, s_lo, s_hi, None, cue,
+                    c_lo, c_hi, {"how": how})
