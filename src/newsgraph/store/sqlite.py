@@ -21,8 +21,7 @@ from newsgraph.errors import StoreError
 from newsgraph.records import Article, Drop, Entity, IngestError, Mention, Quote, Segment
 from newsgraph.stages.dedup import Candidate, Signature, band_keys
 from newsgraph.stages.repeats import LineCount
-from newsgraph.stages.stories import VERSION as STORIES_VERSION
-from newsgraph.stages.stories import Story
+from newsgraph.store.stories import StoryStore
 
 ARTICLE_COLUMNS = (
     "id", "source_path", "url", "outlet", "outlet_source", "title", "text", "raw_text",
@@ -96,7 +95,7 @@ class Store:
         self.conn.close()
 
     def stories_view(self) -> StoryStore:
-        """The story tables (see the stories section at the end of this module)."""
+        """The story tables (store/stories.py)."""
         return StoryStore(self.conn)
 
     def __enter__(self) -> Store:
@@ -501,123 +500,3 @@ def _row_quote(row: sqlite3.Row) -> Quote:
         row["speaker_entity_id"], row["cue"], row["cue_start"], row["cue_end"],
         json.loads(row["notes"]), row["id"], row["article_id"],
     )
-
-
-# ---- stories (stages/stories.py): the story pass's look-ups, its write-back, the readers -----
-# Kept in one section, apart from the ingest writer above, so the two evolve separately.
-
-def _row_story(row: sqlite3.Row) -> Story:
-    return Story(row["id"], seq=row["seq"], centroid=json.loads(row["centroid"]),
-                 entity_centroid=json.loads(row["entity_centroid"]), start=row["start_date"],
-                 end=row["end_date"], title=row["title"], size=row["size"])
-
-
-def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-class StoryStore:
-    """The story tables of one store connection (`Store.stories_view()`)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def unassigned(self, batch: int = 500) -> Iterator[sqlite3.Row]:
-        """Articles with no story yet, in first-seen order."""
-        last = 0
-        while True:
-            rows = self.conn.execute(
-                "SELECT seq, id, title, text, published, duplicate_of FROM articles "
-                "WHERE story_id IS NULL AND seq > ? ORDER BY seq LIMIT ?", (last, batch)
-            ).fetchall()
-            if not rows:
-                return
-            yield from rows
-            last = rows[-1]["seq"]
-
-    def assigned_count(self) -> int:
-        return int(self.conn.execute(
-            "SELECT count(*) FROM articles WHERE story_id IS NOT NULL").fetchone()[0])
-
-    def lookup_df(self, keys: list[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for chunk in _chunks(keys):
-            marks = ",".join("?" * len(chunk))
-            found.update(self.conn.execute(
-                f"SELECT key, df FROM story_df WHERE key IN ({marks})", list(chunk)))
-        return found
-
-    def lookup_postings(self, keys: list[str], limit: int) -> dict[str, list[tuple[int, str]]]:
-        """The newest `limit` stories under each key."""
-        found: dict[str, list[tuple[int, str]]] = {}
-        for key in keys:
-            rows = self.conn.execute(
-                "SELECT story_seq, story_id FROM story_keys WHERE key=? "
-                "ORDER BY story_seq DESC LIMIT ?", (key, limit)).fetchall()
-            if rows:
-                found[key] = [(r[0], r[1]) for r in rows]
-        return found
-
-    def lookup_stories(self, ids: list[str]) -> dict[str, Story]:
-        found: dict[str, Story] = {}
-        for chunk in _chunks(ids):
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT * FROM stories WHERE id IN ({marks})",
-                                         list(chunk)):
-                found[row["id"]] = _row_story(row)
-        return found
-
-    def lookup_story_of(self, article_ids: list[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for chunk in _chunks(article_ids):
-            marks = ",".join("?" * len(chunk))
-            found.update(self.conn.execute(
-                f"SELECT id, story_id FROM articles WHERE story_id IS NOT NULL "
-                f"AND id IN ({marks})", list(chunk)))
-        return found
-
-    def write(self, stories: Sequence[Story], assigned: Sequence[tuple[str, str]],
-              df_changes: dict[str, int], keys: Sequence[tuple[str, int, str]]) -> None:
-        """One transaction: the stories made or grown, each article's story, the document
-        frequencies and the new index keys."""
-        with self.conn:
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?,?,?)",
-                [(s.id, s.seq, s.title, s.start, s.end, s.size, json.dumps(s.centroid),
-                  json.dumps(s.entity_centroid), STORIES_VERSION) for s in stories])
-            self.conn.executemany("UPDATE articles SET story_id=? WHERE id=?",
-                                  [(sid, aid) for aid, sid in assigned])
-            self.conn.executemany(
-                "INSERT INTO story_df VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET df=df+?",
-                [(k, n, n) for k, n in sorted(df_changes.items())])
-            self.conn.executemany("INSERT OR IGNORE INTO story_keys VALUES (?,?,?)", keys)
-
-    # ---- readers ----------------------------------------------------------------------------
-    def article_ids(self, story_id: str) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT id FROM articles WHERE story_id=? ORDER BY seq", (story_id,))]
-
-    def iter_stories(self) -> Iterator[Story]:
-        for row in self.conn.execute("SELECT * FROM stories ORDER BY seq").fetchall():
-            yield _row_story(row)
-
-    def stories(self, query: str | None = None, limit: int = 50) -> list[Story]:
-        """Stories, largest first; `query` matches words of the title (or of an article's
-        title or text, through the articles' full-text index)."""
-        sql, params = "SELECT * FROM stories", []
-        if query:
-            sql += (" WHERE title LIKE ? OR id IN (SELECT a.story_id FROM articles_fts "
-                    "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?)")
-            params = [f"%{query}%", query]
-        rows = self.conn.execute(sql + " ORDER BY size DESC, seq LIMIT ?",
-                                 [*params, limit]).fetchall()
-        return [_row_story(r) for r in rows]
-
-    def get_story(self, story_id: str) -> Story | None:
-        row = self.conn.execute("SELECT * FROM stories WHERE id=?", (story_id,)).fetchone()
-        if row is None and len(story_id) >= 4:  # a unique prefix, as for articles
-            rows = self.conn.execute("SELECT * FROM stories WHERE id LIKE ? LIMIT 2",
-                                     (story_id + "%",)).fetchall()
-            row = rows[0] if len(rows) == 1 else None
-        return _row_story(row) if row is not None else None
