@@ -80,7 +80,7 @@ def run_ingest(folder: Path, db: Path, jobs: int) -> dict[str, Any]:
     cmd = [str(NEWSGRAPH), "ingest", str(folder), "--db", str(db), "--jobs", str(jobs), "-q"]
     t0 = time.perf_counter()
     # read+clean+meta+dedup+store, without the NLP models (entities and quotes: benchmarks/nlp)
-    env = {**os.environ, "NEWSGRAPH_NLP": "0"}
+    env = {**os.environ, "NEWSGRAPH_NLP": "0", "NEWSGRAPH_STORIES": "0"}
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     peak_tree = 0
     done = threading.Event()

@@ -42,6 +42,9 @@ class Settings:
     # with NLP an article costs ~100x more: smaller worker tasks keep the workers evenly loaded
     # to the end of a run (the IPC per task stays negligible next to the parse)
     nlp_task_size: int = 16
+    # Stories: the story pass at the end of each ingest (stages/stories.py); off, articles
+    # keep story_id null until a run with it on assigns them
+    stories: bool = True
     language_min_chars: int = 40
     language_min_score: float = 0.5
 

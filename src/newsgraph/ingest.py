@@ -226,7 +226,8 @@ class Ingest:
             self._wait_for_writer()
             if self.settings.nlp and self.report.articles_new:
                 self._resolve_entities()
-            assign_stories(self.writer)  # stories: new articles join stored ones or open one
+            if self.settings.stories:  # new articles join stored stories or open one
+                assign_stories(self.writer)
         except KeyboardInterrupt:
             self.report.interrupted = True
             raise
