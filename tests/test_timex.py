@@ -83,3 +83,9 @@ def test_gold_file_accuracy_floor() -> None:
     gold = load_gold()
     assert len(gold) >= 60
     assert evaluate(gold)["accuracy"] >= 0.95
+
+
+def test_seed_002_on_thursday(seeds_dir) -> None:  # type: ignore[no-untyped-def]
+    text = (seeds_dir / "002_9fbdd8bab5d11303.txt").read_text(encoding="utf-8")
+    thursdays = [t for t in find_times(text, "2024-04-05") if t.text == "Thursday"]
+    assert thursdays and all(t.date == "2024-04-04" for t in thursdays)

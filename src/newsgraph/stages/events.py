@@ -38,9 +38,10 @@ _ABSORB = {"xcomp", "ccomp", "pcomp", "prep", "pobj", "acomp", "dobj"}
 _TARGET_PREPS = ("against", "on", "upon", "to", "with", "at", "toward", "towards", "into",
                  "over", "for", "from")
 _PHRASE_STOP = {"relcl", "acl", "appos", "punct", "advcl", "parataxis"}
-_FUTURE_AUX = {"will", "would", "'ll", "shall", "wo"}
-_INTENT = {"plan", "intend", "prepare", "vow", "decide", "seek", "aim", "want", "mean",
-           "hope", "expect"}
+_FUTURE_AUX = {"will", "would", "'ll", "shall", "wo", "may", "might", "could"}
+_MUST = {"must", "should"}
+_INTENT = {"plan", "intend", "prepare", "prepared", "vow", "decide", "seek", "aim", "want",
+           "mean", "hope", "expect", "willing", "ready", "set", "determined"}
 _NEGATORS = {"not", "n't", "never", "no"}
 _RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT"}
 
@@ -63,12 +64,19 @@ def _classify(tok: Any) -> tuple[str | None, int, int, str]:
     if base in plover.LIGHT_VERBS:
         for child in tok.children:
             if child.dep_ in ("dobj", "nsubjpass") and child.pos_ in ("NOUN", "PROPN"):
-                cat = plover.noun_category(child.text)
+                cat = plover.event_noun_category(child)
+                if cat == "PROTEST" and base in plover.FORMAL_COMPLAINT:
+                    cat = "ACCUSE"
                 if cat:
                     lo, hi = sorted((tok.i, child.i))
                     doc = tok.doc
                     return cat, doc[lo].idx, doc[hi].idx + len(doc[hi].text), "light verb+noun"
     cat = plover.verb_category(tok.text)
+    objs = {c.text.lower() for c in tok.children if c.dep_ == "dobj"}
+    if base in ("accept", "accede", "meet") and objs & plover.CONCEDE_OBJECTS:
+        return "CONCEDE", s, e, "accepted demands"
+    if base in ("deny", "refuse", "ban") and objs & plover.SANCTION_OBJECTS:
+        return "SANCTION", s, e, "denied entry"
     return cat, s, e, "verb" if cat else ""
 
 
@@ -178,7 +186,8 @@ def _future(tok: Any) -> bool:
     if any(c.dep_ == "aux" and c.text.lower() in _FUTURE_AUX for c in tok.children):
         return True
     head = tok.head
-    return tok.dep_ == "xcomp" and plover.base_form(head.text) in _INTENT
+    return tok.dep_ == "xcomp" and (plover.base_form(head.text) in _INTENT
+                                    or head.text.lower() in _INTENT)
 
 
 def _depth(tok: Any) -> int:
@@ -218,12 +227,19 @@ def _sentence_events(sent: Any, doc: Any, published: str | None,
                 cat = "REJECT"
             elif cat != "REJECT":
                 continue  # "did not attack": nothing happened
-        elif cat in plover.CONFLICTUAL and _future(tok):
-            notes["intent"] = cat
+        elif any(c.dep_ == "aux" and c.text.lower() in _MUST for c in tok.children):
+            notes["must"] = cat  # "Sudan must return the helicopter": a demand
+            cat = "REQUEST"
+        elif _future(tok) and cat in plover.CONFLICTUAL | {"PROTEST"}:
+            notes["intent"] = cat  # "will impose sanctions": a threat (CAMEO 13)
             cat = "THREATEN"
+        elif _future(tok) and cat in plover.COOPERATIVE:
+            notes["intent"] = cat  # "will provide aid": intent to cooperate (CAMEO 03)
+            cat = "AGREE"
         subj, passive = _subject(tok)
         actor_tok, target_tok = subj, None
-        governed = {j for j in cands if j != i and (g := _governor(doc[j], triggers)) is not None and g.i == i}
+        governed = {j for j in cands
+                    if j != i and (g := _governor(doc[j], triggers)) is not None and g.i == i}
         if passive:
             notes["passive"] = True
             actor_tok, target_tok = _agent(tok), subj
@@ -237,7 +253,9 @@ def _sentence_events(sent: Any, doc: Any, published: str | None,
                     break
         actor = _phrase(actor_tok) if actor_tok is not None else (None, None, None)
         target = _phrase(target_tok) if target_tok is not None else (None, None, None)
-        if target_tok is None and actor_tok is not None and cat in _RECIPROCAL and any(
+        # "X and Y agreed (on a budget)": each is the other's target, unless one is named
+        if actor_tok is not None and cat in _RECIPROCAL and (
+                target_tok is None or not _named(target_tok)) and any(
                 c.dep_ == "conj" for c in actor_tok.subtree):
             notes["reciprocal"] = True
             target = actor

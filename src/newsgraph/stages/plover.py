@@ -10,6 +10,7 @@ lemmatizer, and a suffix table is cheaper than loading one).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 CATEGORIES = (
     "AGREE", "ACCUSE", "AID", "ASSAULT", "COERCE", "CONCEDE", "CONSULT", "COOPERATE", "MOBILIZE",
@@ -24,24 +25,26 @@ CONFLICTUAL = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE"}
 
 _VERBS: dict[str, list[str]] = {
     "AGREE": ["agree", "accept", "sign", "ratify", "pledge", "promise", "offer", "commit",
-              "consent", "settle", "approve", "conclude", "initial", "accord", "volunteer",
+              "consent", "settle", "approve", "conclude", "initial", "volunteer",
               "vow", "undertake"],
     "CONSULT": ["meet", "talk", "discuss", "visit", "host", "consult", "negotiate", "confer",
                 "telephone", "phone", "mediate", "receive", "travel", "arrive"],
     "SUPPORT": ["praise", "support", "endorse", "back", "welcome", "commend", "hail", "applaud",
                 "recognize", "recognise", "defend", "thank", "congratulate", "laud",
-                "champion", "uphold", "reaffirm", "sympathize"],
+                "champion", "uphold", "reaffirm", "sympathize", "apologize", "apologise"],
     "COOPERATE": ["cooperate", "collaborate", "coordinate", "partner", "ally", "share",
-                  "integrate", "join"],
+                  "integrate", "join", "extradite"],
     "AID": ["aid", "help", "assist", "donate", "supply", "provide", "send", "grant", "lend",
             "fund", "finance", "airlift", "shelter", "rescue", "deliver", "contribute"],
-    "CONCEDE": ["concede", "yield", "admit", "apologize", "apologise", "ease", "lift", "relax",
-                "allow", "permit", "accede", "resign", "release", "free", "pardon", "return",
-                "compromise", "acknowledge", "soften", "restore", "reopen", "surrender"],
+    "CONCEDE": ["concede", "yield", "admit", "accede", "pardon", "compromise", "acknowledge",
+                "soften", "surrender", "allow", "permit", "shorten"],
+    # withdrawing, easing and releasing (CAMEO 08's de-escalation half)
     "RETREAT": ["withdraw", "retreat", "evacuate", "demobilize", "disarm", "disband",
-                "decommission", "abandon", "vacate"],
+                "decommission", "abandon", "vacate", "ease", "lift", "relax", "resign",
+                "release", "free", "return", "restore", "reopen"],
     "REQUEST": ["urge", "appeal", "ask", "demand", "request", "press", "insist", "plead",
-                "seek", "petition", "invite", "beg", "implore", "summon", "require"],
+                "seek", "petition", "invite", "beg", "implore", "summon", "require", "pressure",
+                "pressurize"],
     "ACCUSE": ["accuse", "condemn", "criticize", "criticise", "denounce", "blame", "charge",
                "allege", "investigate", "probe", "deplore", "slam", "censure", "complain",
                "sue", "rebuke", "chastise", "decry", "berate", "lambast", "castigate",
@@ -49,13 +52,14 @@ _VERBS: dict[str, list[str]] = {
                "disapprove", "object", "fault", "reproach", "protest_formally", "warn_against"],
     "REJECT": ["reject", "refuse", "deny", "veto", "dismiss", "decline", "rebuff", "defy",
                "oppose", "spurn", "repudiate", "renounce", "resist", "disregard", "ignore",
-               "disagree", "dispute", "contest", "obstruct", "block", "boycott_talks"],
+               "disagree", "dispute", "contest", "boycott_talks"],
     "THREATEN": ["threaten", "warn", "menace", "intimidate", "caution"],
     "PROTEST": ["protest", "demonstrate", "rally", "march", "picket", "riot", "strike_labor",
-                "boycott", "occupy_protest"],
+                "boycott", "block", "blockade_road", "obstruct", "occupy_protest"],
     "SANCTION": ["sanction", "embargo", "expel", "suspend", "sever", "freeze", "recall",
                  "ban", "halt", "cancel", "downgrade", "postpone", "cut", "terminate",
-                 "blacklist", "isolate", "restrict", "curtail", "break"],
+                 "blacklist", "isolate", "restrict", "curtail", "break", "prohibit", "reduce",
+                 "close"],
     "MOBILIZE": ["mobilize", "mobilise", "deploy", "mass", "station", "reinforce", "muster",
                  "alert", "amass", "redeploy", "arm"],
     "COERCE": ["arrest", "detain", "seize", "confiscate", "deport", "jail", "imprison",
@@ -77,9 +81,9 @@ _NOUNS: dict[str, list[str]] = {
     "AGREE": ["agreement", "deal", "accord", "treaty", "pact", "pledge", "promise", "offer",
               "truce", "ceasefire", "cease-fire", "armistice", "commitment", "settlement"],
     "CONSULT": ["talks", "meeting", "summit", "visit", "negotiations", "consultations",
-                "discussions", "conference", "dialogue"],
+                "discussions", "conference", "dialogue", "mediation"],
     "SUPPORT": ["support", "praise", "backing", "endorsement", "recognition", "condolences",
-                "solidarity"],
+                "solidarity", "ties", "relations"],
     "COOPERATE": ["cooperation", "exercises", "partnership", "alliance", "collaboration"],
     "AID": ["aid", "assistance", "help", "relief", "loan", "grant", "donation", "asylum",
             "supplies", "food", "medicine", "funds", "weapons", "arms"],
@@ -87,7 +91,8 @@ _NOUNS: dict[str, list[str]] = {
     "RETREAT": ["withdrawal", "retreat", "pullout", "evacuation"],
     "REQUEST": ["appeal", "demand", "request", "call", "plea", "ultimatum_request"],
     "ACCUSE": ["accusation", "criticism", "condemnation", "complaint", "charges",
-               "investigation", "inquiry", "probe", "lawsuit", "allegations"],
+               "investigation", "inquiry", "probe", "lawsuit", "allegations", "hearing",
+               "inspectors", "investigators"],
     "REJECT": ["rejection", "refusal", "veto", "denial"],
     "THREATEN": ["threat", "threats", "ultimatum", "warning"],
     "PROTEST": ["protest", "protests", "demonstration", "demonstrations", "rally", "march",
@@ -107,7 +112,8 @@ LIGHT_VERBS = {"impose", "hold", "stage", "launch", "carry", "conduct", "sign", 
                "issue", "make", "give", "provide", "offer", "express", "voice", "mount",
                "open", "begin", "start", "announce", "declare", "extend", "deliver", "send",
                "take", "lodge", "file", "level", "post", "continue", "resume", "intensify",
-               "step", "wage", "unleash", "organize"}
+               "step", "wage", "unleash", "organize", "undertake", "complete", "dispatch",
+               "establish", "normalize", "strengthen", "bolster", "boost", "set"}
 
 # Reporting verbs are transparent: "X said Y attacked Z" is Y's attack.
 REPORTING = {"say", "tell", "announce", "report", "state", "claim", "add", "note", "declare",
@@ -207,3 +213,26 @@ def particle_category(word: str, particle: str) -> str | None:
 def noun_category(word: str) -> str | None:
     w = word.lower()
     return _noun_index().get(w) or _noun_index().get(w.removesuffix("s"))
+
+
+# Nouns whose modifier changes the category: a hunger strike is a protest, an air strike not.
+_PROTEST_STRIKE = {"hunger", "general", "labor", "labour", "workers", "nationwide", "national",
+                   "open-ended", "rail", "transport"}
+# "lodged a protest", "filed a complaint": a formal complaint is an accusation (CAMEO 11)
+FORMAL_COMPLAINT = {"lodge", "file", "level", "register", "voice", "express"}
+# the objects that make accepting a concession, and denying a sanction
+CONCEDE_OBJECTS = {"demand", "demands", "conditions", "terms", "ultimatum", "resignation"}
+SANCTION_OBJECTS = {"entry", "visa", "visas", "access", "landing", "overflight"}
+
+
+def event_noun_category(noun: Any) -> str | None:
+    """The category of an event noun token, its modifiers included ("mediation mission",
+    "hunger strike", "24-hour hunger strike")."""
+    mods = [c for c in noun.children if c.dep_ in ("compound", "amod", "nmod")]
+    if noun.text.lower() in ("strike", "strikes") and any(
+            m.text.lower() in _PROTEST_STRIKE for m in mods):
+        return "PROTEST"
+    for m in mods:
+        if m.dep_ == "compound" and (cat := noun_category(m.text)):
+            return cat
+    return noun_category(noun.text)
