@@ -146,3 +146,36 @@ class Quote:
     notes: dict[str, Any] = field(default_factory=dict)  # e.g. {"unclosed": true}, how resolved
     id: str | None = None
     article_id: str | None = None
+
+
+@dataclass(slots=True)
+class Event:
+    """Who did what to whom, in one sentence. `sentence` == article.text[start:end]; the actor,
+    target and trigger offsets index the same text. `date` is the event time (from a time
+    expression in the sentence, resolved against the publication date), not the report time."""
+
+    sentence: str
+    start: int
+    end: int
+    action: str  # a PLOVER category: AGREE, ACCUSE, ASSAULT, ...
+    trigger: str  # the predicate's words, e.g. "agreed", "imposed sanctions"
+    trigger_start: int
+    trigger_end: int
+    actor: str | None = None
+    actor_start: int | None = None
+    actor_end: int | None = None
+    target: str | None = None
+    target_start: int | None = None
+    target_end: int | None = None
+    date: str | None = None  # ISO at its precision (YYYY-MM-DD | YYYY-MM | YYYY)
+    date_precision: str | None = None  # day | month | year
+    notes: dict[str, Any] = field(default_factory=dict)  # how: negated, passive, time, ...
+    id: str | None = None
+    article_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `events.jsonl` fields first, in the contract's order, then the rest."""
+        head = ["id", "article_id", "date", "date_precision", "actor", "action", "target",
+                "sentence", "start", "end"]
+        d = asdict(self)
+        return {**{k: d[k] for k in head}, **{k: v for k, v in d.items() if k not in head}}
