@@ -18,13 +18,14 @@ from typing import Any
 from newsgraph.config import Settings, load_settings
 from newsgraph.errors import InputError
 from newsgraph.ingest import Ingest, RunReport
-from newsgraph.records import Article, Entity, IngestError, Quote, RawDoc
+from newsgraph.records import Article, Entity, Event, IngestError, Quote, RawDoc
 from newsgraph.store import Store
+from newsgraph.timeline import TimelineItem
 
 __all__ = [
     "Settings", "open_store", "ingest", "search", "get_article", "stats", "errors", "export",
     "extract_article", "SearchResult", "quotes", "entities", "get_entity", "stories",
-    "get_story", "StoryView",
+    "get_story", "StoryView", "events", "timeline", "TimelineItem",
 ]
 
 
@@ -186,6 +187,59 @@ def get_story(db: str | Path, story_id: str, quote_limit: int = 1000) -> StoryVi
         said = store.quotes(story_id=story.id, limit=quote_limit)
         return StoryView(story.id, story.title, ids, story.start, story.end, articles, top,
                          said)
+
+
+def events(db: str | Path, story_id: str | None = None, entity_id: str | None = None,
+           action: str | None = None, article_id: str | None = None, limit: int = 50,
+           offset: int = 0) -> list[Event]:
+    """Events (who did what to whom), by story or entity (id or unique prefix; unknown ->
+    none), PLOVER action and article, in first-seen order."""
+    with Store(db, readonly=True) as store:
+        story_id, entity_id, known = _resolve_ids(store, story_id, entity_id)
+        if not known:
+            return []
+        return store.events_view().events(article_id, story_id, entity_id, action,
+                                          limit=limit, offset=offset)
+
+
+def timeline(db: str | Path, story_id: str | None = None, entity: str | None = None,
+             limit: int = 1000) -> tuple[str | None, list[TimelineItem]]:
+    """(what it is the timeline of, its items): a story's (id or prefix) or an entity's (id,
+    prefix, or a name or alias — the most mentioned match) events and quotes, by event time
+    with report time beside it. (None, []) when the story or entity is unknown."""
+    from newsgraph.timeline import build
+
+    with Store(db, readonly=True) as store:
+        entity_id = None
+        label: str | None = None
+        if entity:
+            found = store.get_entity(entity) or next(iter(store.entities(entity, 1)), None)
+            if found is None:
+                return None, []
+            entity_id, label = found.id, f"{found.name} ({found.type}, {found.id})"
+        if story_id:
+            story = store.stories_view().get_story(story_id)
+            if story is None:
+                return None, []
+            story_id, label = story.id, f"{story.title or story.id} ({story.id})"
+        if not (story_id or entity_id):
+            return None, []
+        return label, build(store, story_id, entity_id, limit)
+
+
+def _resolve_ids(store: Store, story_id: str | None, entity_id: str | None
+                 ) -> tuple[str | None, str | None, bool]:
+    if story_id:
+        story = store.stories_view().get_story(story_id)
+        if story is None:
+            return None, None, False
+        story_id = story.id
+    if entity_id:
+        ent = store.get_entity(entity_id)
+        if ent is None:
+            return None, None, False
+        entity_id = ent.id
+    return story_id, entity_id, True
 
 
 def stats(db: str | Path) -> dict[str, Any]:

@@ -274,6 +274,62 @@ def story(
 
 
 @app.command()
+def events(
+    db: DbOption = "newsgraph.db",
+    story: Annotated[str | None, typer.Option("--story", help="Only this story's events "
+                                              "(id or unique prefix).")] = None,
+    entity: Annotated[str | None, typer.Option("--entity", help="Events this entity (id or "
+                                               "prefix) is the actor or target of.")] = None,
+    action: Annotated[str | None, typer.Option(help="A PLOVER category, e.g. THREATEN.")] = None,
+    article: Annotated[str | None, typer.Option(help="Only this article's events.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 30,
+) -> None:
+    """Who did what to whom: events with their PLOVER category, actor, target and date."""
+    found = api.events(db, story_id=story, entity_id=entity, action=action, article_id=article,
+                       limit=limit)
+    if not found:
+        out.print("no events found")
+        return
+    for e in found:
+        when = f"{e.date} ({e.date_precision})" if e.date else "undated"
+        out.print(f"[bold]{e.action}[/] {escape(e.actor or '?')} → {escape(e.target or '—')} "
+                  f"[dim]· {escape(e.trigger)} · {when} · {e.article_id}[{e.start}:{e.end}][/]")
+        out.print(f"  {escape(e.sentence[:240])}\n")
+
+
+@app.command()
+def timeline(
+    db: DbOption = "newsgraph.db",
+    story: Annotated[str | None, typer.Option("--story", help="A story id (or prefix).")] = None,
+    entity: Annotated[str | None, typer.Option("--entity", help="An entity: id, prefix, name "
+                                               "or alias.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100000)] = 200,
+) -> None:
+    """A story's or an entity's events and quotes by event time, with report time beside."""
+    if bool(story) == bool(entity):
+        err.print("[red]give one of --story ID or --entity NAME[/]")
+        raise typer.Exit(2)
+    label, items = api.timeline(db, story_id=story, entity=entity, limit=limit)
+    if label is None:
+        err.print(f"[red]no {'story' if story else 'entity'} matches "
+                  f"{escape(story or entity or '')}[/]")
+        raise typer.Exit(1)
+    out.print(f"[bold]timeline of {escape(label)}[/] [dim]({len(items)} item(s); event time, "
+              "then report time)[/]")
+    if not items:
+        out.print("no events or quotes")
+        return
+    for it in items:
+        when = f"[bold]{it.when}[/] ({it.precision})" if it.when else "[dim]no event time[/]"
+        who = escape(it.who or "?") + (f" → {escape(it.whom)}" if it.whom else "")
+        source = f" · from {escape(it.when_from)}" if it.when_from else ""
+        out.print(f"{when} [dim]· reported {it.reported or 'undated'}{source}[/]")
+        out.print(f"  {it.kind} [bold]{escape(it.what)}[/] {who} "
+                  f"[dim]{it.article_id}[{it.start}:{it.end}][/]")
+        out.print(f"  {escape(it.text[:200])}\n")
+
+
+@app.command()
 def stats(db: DbOption = "newsgraph.db") -> None:
     """What the store holds."""
     s = api.stats(db)

@@ -24,8 +24,12 @@ QUOTE_FIELDS = (
 )
 ENTITY_FIELDS = ("id", "name", "type", "aliases", "mention_count", "article_ids")
 STORY_FIELDS = ("id", "title", "article_ids", "start_date", "end_date")
-# Stages that do not exist yet still get their (empty) files, so scripts can rely on them.
-EMPTY_FILES = ("events",)
+EVENT_FIELDS = (
+    "id", "article_id", "date", "date_precision", "actor", "action", "target", "sentence",
+    "start", "end",
+    "trigger", "trigger_start", "trigger_end", "actor_start", "actor_end", "target_start",
+    "target_end", "notes",
+)
 
 
 def article_record(a: Article) -> dict[str, Any]:
@@ -61,6 +65,11 @@ def _story_records(store: Store) -> Iterator[dict[str, Any]]:
         yield story_record(story, view.article_ids(story.id))
 
 
+def _event_records(store: Store) -> Iterator[dict[str, Any]]:
+    for event in store.events_view().iter_events():  # first-seen order
+        yield {name: getattr(event, name) for name in EVENT_FIELDS}
+
+
 def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
     n = 0
     with path.open("w", encoding="utf-8", newline="\n") as fh:
@@ -77,10 +86,8 @@ def export_jsonl(store: Store, out: Path) -> dict[str, int]:
         "quotes": _write_jsonl(out / "quotes.jsonl", _quote_records(store)),
         "entities": _write_jsonl(out / "entities.jsonl", _entity_records(store)),
         "stories": _write_jsonl(out / "stories.jsonl", _story_records(store)),
+        "events": _write_jsonl(out / "events.jsonl", _event_records(store)),
     }
-    for name in EMPTY_FILES:
-        (out / f"{name}.jsonl").write_text("", encoding="utf-8")
-        counts[name] = 0
     return counts
 
 
@@ -116,7 +123,8 @@ def export_parquet(store: Store, out: Path, rows_per_group: int = 5000) -> dict[
                               for f in STORY_FIELDS])
     for name, records, fields in (("quotes", _quote_records, QUOTE_FIELDS),
                                   ("entities", _entity_records, ENTITY_FIELDS),
-                                  ("stories", _story_records, STORY_FIELDS)):
+                                  ("stories", _story_records, STORY_FIELDS),
+                                  ("events", _event_records, EVENT_FIELDS)):
         rows = [{k: (json.dumps(v, sort_keys=True, ensure_ascii=False) if k == "notes" else v)
                  for k, v in rec.items()} for rec in records(store)]
         if name == "stories":
@@ -126,7 +134,4 @@ def export_parquet(store: Store, out: Path, rows_per_group: int = 5000) -> dict[
                 {f: pa.array([], pa.string()) for f in fields})
         pq.write_table(table, out / f"{name}.parquet")
         counts[name] = len(rows)
-    for name in EMPTY_FILES:
-        pq.write_table(pa.table({"id": pa.array([], pa.string())}), out / f"{name}.parquet")
-        counts[name] = 0
     return counts

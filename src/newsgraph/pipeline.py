@@ -100,15 +100,17 @@ class SignatureStage(BaseStage):
 
 
 class NlpStage(BaseStage):
-    """spaCy once over each article (batched with nlp.pipe): entity mentions and quotes."""
+    """spaCy once over each article (batched with nlp.pipe): entity mentions, quotes (with the
+    time they were said, when the text gives it) and events."""
 
-    name, requires, provides = "nlp", ("text",), ("mentions", "quotes")
+    name, requires, provides = "nlp", ("text", "published"), ("mentions", "quotes", "events")
 
     @property
     def version(self) -> str:  # type: ignore[override]
+        from newsgraph.stages.events import VERSION as EVENTS
         from newsgraph.stages.quotes import VERSION
 
-        return f"nlp/1+{self.settings.nlp_model}+{VERSION}"
+        return f"nlp/1+{self.settings.nlp_model}+{VERSION}+{EVENTS}"
 
     def setup(self) -> None:
         from newsgraph.stages.nlp import load_nlp
@@ -118,6 +120,8 @@ class NlpStage(BaseStage):
     def process(self, batch: list[Article]) -> list[Article]:
         from newsgraph.ids import content_hash
         from newsgraph.stages.entities import mentions_from_doc
+        from newsgraph.stages.events import extract_events
+        from newsgraph.stages.quote_times import said_on
         from newsgraph.stages.quotes import extract_quotes
 
         cap = self.settings.nlp_max_chars
@@ -133,6 +137,11 @@ class NlpStage(BaseStage):
             for q in article.quotes:
                 q.article_id = article.id
                 q.id = "q" + content_hash("quote/1", article.id, str(q.start), str(q.end))[:19]
+                when = said_on(q, doc, article.published)
+                if when:
+                    q.notes["said_on"] = when
+            article.events = extract_events(doc=doc, article_id=article.id,
+                                            published=article.published)
             article.versions["nlp"] = self.version
         return batch
 

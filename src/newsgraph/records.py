@@ -73,6 +73,7 @@ class Article:
     versions: dict[str, str] = field(default_factory=dict)  # stage name -> version that ran
     mentions: list[Mention] = field(default_factory=list)  # named entities in `text`
     quotes: list[Quote] = field(default_factory=list)  # quotes in `text`, with speakers
+    events: list[Event] = field(default_factory=list)  # who did what to whom, in `text`
     # Transient, never stored: the decoded HTML (for date evidence), the dedup signature and
     # the kept lines' keys for learned boilerplate (both made in workers, used by the driver).
     html: str | None = field(default=None, repr=False, compare=False)

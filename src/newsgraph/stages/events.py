@@ -21,6 +21,7 @@ For each sentence of a spaCy doc (`newsgraph.stages.nlp.load_nlp()`):
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from newsgraph.ids import content_hash
@@ -261,8 +262,11 @@ def _sentence_events(sent: Any, doc: Any, published: str | None,
             target = actor
         date, precision = _event_date(sent, s, published, _tense(tok), notes)
         trigger_text = doc.text[s:e]
+        # spaCy leaves the paragraph break after a sentence in it: the event's words stop
+        # at the last character that is not white space
+        body = sent.text.rstrip()
         ev = Event(
-            sentence=sent.text, start=sent.start_char, end=sent.end_char, action=cat,
+            sentence=body, start=sent.start_char, end=sent.start_char + len(body), action=cat,
             trigger=trigger_text, trigger_start=s, trigger_end=e,
             actor=actor[0], actor_start=actor[1], actor_end=actor[2],
             target=target[0], target_start=target[1], target_end=target[2],
@@ -273,10 +277,17 @@ def _sentence_events(sent: Any, doc: Any, published: str | None,
     return events
 
 
+_PERIOD_EDGE = re.compile(r"\b(?:since|until|till|by|before|after|from)\s+(?:the\s+)?$",
+                          re.I)
+
+
 def _event_date(sent: Any, trigger_start: int, published: str | None, tense: str | None,
                 notes: dict[str, Any]) -> tuple[str | None, str | None]:
     """The sentence's time expression nearest the trigger (dated ones first)."""
-    times = find_times(sent.text, published, tense=tense)
+    # "since 2014", "until April", "by Friday" bound a period, they do not say when the event
+    # happened: not an event time
+    times = [t for t in find_times(sent.text, published, tense=tense)
+             if not _PERIOD_EDGE.search(sent.text[max(0, t.start - 12):t.start])]
     if not times:
         return None, None
     rel = trigger_start - sent.start_char

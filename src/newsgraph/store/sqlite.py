@@ -21,6 +21,7 @@ from newsgraph.errors import StoreError
 from newsgraph.records import Article, Drop, Entity, IngestError, Mention, Quote, Segment
 from newsgraph.stages.dedup import Candidate, Signature, band_keys
 from newsgraph.stages.repeats import LineCount
+from newsgraph.store.events import EventStore, write_events
 from newsgraph.store.stories import StoryStore
 
 ARTICLE_COLUMNS = (
@@ -93,6 +94,10 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def events_view(self) -> EventStore:
+        """The events table (store/events.py)."""
+        return EventStore(self.conn)
 
     def stories_view(self) -> StoryStore:
         """The story tables (store/stories.py)."""
@@ -217,6 +222,7 @@ class Store:
               json.dumps(q.notes, sort_keys=True, ensure_ascii=False))
              for a in articles for q in a.quotes],
         )
+        write_events(self.conn, [e for a in articles for e in a.events])
         self.conn.executemany(
             "INSERT OR REPLACE INTO entities VALUES (?,?,?,?,?,?)",
             [(e.id, e.name, e.type, json.dumps(e.aliases, ensure_ascii=False), e.mention_count,
