@@ -10,10 +10,12 @@ its original's story. A story's id is a hash of its first article's id, so it st
 story grows.
 
 IDF is prefix IDF: an article's weights come from the document frequencies of the articles seen
-up to it (itself included) added to a background table shipped with the package
-(`data/story_df.tsv.gz`, built by `eval/build_story_df.py`). An article's vector therefore never
-depends on what comes after it, so one run and several runs over the same articles give the same
-stories; and a small store does not take the words all its articles share for rare ones.
+up to it (itself included) added to those of a general-English background: BACKGROUND_DOCS
+articles whose words occur at their wordfreq frequencies (news, Wikipedia, books, subtitles...;
+the pinned `wordfreq` package), so "NATO" or "Putin" weigh less than "Lukashenko" or "CSTO" even
+in a small store. An article's vector therefore never depends on what comes after it, so one run
+and several runs over the same articles give the same stories; and a small store does not take
+the words all its articles share for rare ones.
 
 Candidates (blocking): each story is indexed under the highest-weighted words and the names of
 its articles; a new article is scored exactly only against the stories that share one of its own
@@ -24,7 +26,6 @@ reference the eval and the tests compare the index with).
 
 from __future__ import annotations
 
-import gzip
 import math
 import re
 from collections import Counter
@@ -32,12 +33,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from importlib import resources
 
 from newsgraph.ids import content_hash
 from newsgraph.records import Mention
 
-VERSION = "stories/2"
+VERSION = "stories/3"
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STOP_WORDS = """
@@ -82,10 +82,11 @@ class Story:
 
 @dataclass
 class StorySettings:
-    threshold: float = 0.16  # mean similarity to join (see eval/stories_notes.md)
+    threshold: float = 0.20  # mean similarity to join (dev-chosen: eval/stories_notes.md)
+    idf_power: float = 1.0  # term weight tf * idf ** idf_power (> 1: the rarer words lead)
     entity_weight: float = 0.0  # the share of the names' similarity (0: names off, see notes)
     max_gap_days: int = 10  # a dated article further than this from a story's dates: not it
-    background: bool = True  # add the shipped document frequencies to the corpus' own
+    background: bool = True  # add general-English document frequencies to the corpus' own
     index_terms: int = 24  # an article's highest-weighted words that key the candidate index
     max_postings: int = 64  # newest stories read per key
     max_candidates: int = 64  # stories scored exactly per article (those sharing most keys)
@@ -96,18 +97,27 @@ def tokens(text: str) -> list[str]:
             if len(w) > 2 and w not in _STOP]
 
 
+BACKGROUND_DOCS = 10_000  # the general-news background counts as this many documents
+BACKGROUND_DOC_TOKENS = 500  # of this many tokens each (a typical news article)
+
+
 @cache
-def background() -> tuple[int, dict[str, int]]:
-    """(documents, word -> documents holding it) of the shipped background sample."""
-    blob = (resources.files("newsgraph") / "data" / "story_df.tsv.gz").read_bytes()
-    docs, table = 0, {}
-    for line in gzip.decompress(blob).decode("utf-8").splitlines():
-        word, _, n = line.partition("\t")
-        if word == "#docs":
-            docs = int(n)
-        elif word:
-            table[word] = int(n)
-    return docs, table
+def _word_frequency(word: str) -> float:
+    """How often `word` occurs per token of general English (wordfreq: news, Wikipedia, books,
+    subtitles, web text...); 0.0 for a word it has never seen."""
+    import wordfreq  # lazy: its English table loads on first use
+
+    return wordfreq.word_frequency(word.replace("’", "'"), "en")
+
+
+def background_df(word: str) -> float:
+    """The documents of the background that hold `word`: a background of BACKGROUND_DOCS
+    articles of BACKGROUND_DOC_TOKENS tokens, the word drawn at its general-English frequency
+    (the chance that an article of that length holds it at least once)."""
+    if word.startswith(ENTITY_PREFIX):
+        return 0.0
+    f = _word_frequency(word)
+    return BACKGROUND_DOCS * -math.expm1(-f * BACKGROUND_DOC_TOKENS) if f else 0.0
 
 
 def article_entities(article_id: str, mentions: Sequence[Mention], text: str | None
@@ -193,7 +203,8 @@ class StoryPass:
         self._lookup_stories = lookup_stories
         self._lookup_story_of = lookup_story_of
         self.exhaustive = exhaustive
-        self.bg_docs, self.bg = background() if self.settings.background else (0, {})
+        self.bg_docs = BACKGROUND_DOCS if self.settings.background else 0
+        self._bg_df: dict[str, float] = {}
         self.df: dict[str, int] = {}
         self._df_known: set[str] = set()
         self.df_changes: dict[str, int] = {}
@@ -232,9 +243,18 @@ class StoryPass:
             self.df[k] += 1
             self.df_changes[k] = self.df_changes.get(k, 0) + 1
 
+    def _background(self, key: str) -> float:
+        if not self.bg_docs:
+            return 0.0
+        found = self._bg_df.get(key)
+        if found is None:
+            found = self._bg_df[key] = background_df(key)
+        return found
+
     def _idf(self, key: str) -> float:
         n = self.bg_docs + self.n
-        return math.log((1 + n) / (1 + self.bg.get(key, 0) + self.df[key])) + 1
+        idf = math.log((1 + n) / (1 + self._background(key) + self.df[key])) + 1
+        return idf ** self.settings.idf_power
 
     def vectors(self, doc: StoryDoc) -> tuple[dict[str, float], dict[str, float]]:
         """Count the article into the document frequencies, then its unit TF-IDF vectors of
