@@ -32,12 +32,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 from newsgraph.ids import content_hash
 from newsgraph.records import Mention
 
-VERSION = "stories/3"
+VERSION = "stories/4"
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STOP_WORDS = """
@@ -72,6 +72,8 @@ class Story:
     id: str
     seq: int = 0  # first-seen order: the position of its first article
     article_ids: list[str] = field(default_factory=list)  # the articles this pass added
+    # sums of the articles' unit vectors (divided by `size` when compared: the mean, i.e.
+    # average link); sums grow in place, a mean would be rebuilt word by word on every article
     centroid: dict[str, float] = field(default_factory=dict)
     entity_centroid: dict[str, float] = field(default_factory=dict)
     start: str | None = None
@@ -93,8 +95,8 @@ class StorySettings:
 
 
 def tokens(text: str) -> list[str]:
-    return [w for w in (m.group().lower().strip("'’-") for m in _WORD.finditer(text))
-            if len(w) > 2 and w not in _STOP]
+    found = (w.strip("'’-") for w in _WORD.findall(text.lower()))
+    return [w for w in found if len(w) > 2 and w not in _STOP]
 
 
 BACKGROUND_DOCS = 10_000  # the general-news background counts as this many documents
@@ -137,11 +139,17 @@ def article_entities(article_id: str, mentions: Sequence[Mention], text: str | N
     return frozenset(e.id for e in canon.entities() if e.type in ENTITY_TYPES)
 
 
-def _days(a: str, b: str) -> int | None:
+@lru_cache(maxsize=65536)
+def _day(value: str) -> date | None:
     try:
-        return abs((date.fromisoformat(a[:10]) - date.fromisoformat(b[:10])).days)
+        return date.fromisoformat(value[:10])
     except ValueError:
         return None
+
+
+def _days(a: str, b: str) -> int | None:
+    da, db = _day(a), _day(b)
+    return abs((da - db).days) if da is not None and db is not None else None
 
 
 def _unit(vec: dict[str, float]) -> dict[str, float]:
@@ -150,9 +158,9 @@ def _unit(vec: dict[str, float]) -> dict[str, float]:
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(w, 0.0) for w, v in a.items())
+    # over the shared keys only (a C-level intersection); fsum is exactly rounded, so the
+    # set's order (it varies with the hash seed) cannot change the result
+    return math.fsum(a[w] * b[w] for w in a.keys() & b.keys())
 
 
 def _similarity(vec: dict[str, float], ents: dict[str, float], doc: StoryDoc, story: Story,
@@ -165,18 +173,17 @@ def _similarity(vec: dict[str, float], ents: dict[str, float], doc: StoryDoc, st
         inside = story.start <= doc.published[:10] <= story.end
         if gap is not None and not inside and gap > settings.max_gap_days:
             return 0.0
-    text = _dot(vec, story.centroid)
+    size = max(1, story.size)
+    text = _dot(vec, story.centroid) / size
     if not ents or not story.entity_centroid:
         return text
     return (1 - settings.entity_weight) * text + settings.entity_weight * _dot(
-        ents, story.entity_centroid)
+        ents, story.entity_centroid) / size
 
 
-def _mean(centroid: dict[str, float], n: int, vec: dict[str, float]) -> dict[str, float]:
-    out = {w: v * n for w, v in centroid.items()}
+def _add_to(total: dict[str, float], vec: dict[str, float]) -> None:
     for w, v in vec.items():
-        out[w] = out.get(w, 0.0) + v
-    return {w: v / (n + 1) for w, v in out.items()}
+        total[w] = total.get(w, 0.0) + v
 
 
 # store look-ups a pass over a store is given (none: everything is in this pass)
@@ -217,15 +224,24 @@ class StoryPass:
         self._story_keys: dict[str, set[str]] = {}
         self.new_keys: list[tuple[str, int, str]] = []  # (key, story seq, story id)
         self.candidates_scored = 0
+        self._token_cache: dict[str, list[str]] = {}
+        self._stored: dict[str, list[tuple[int, str]]] = {}  # key -> the store's postings
 
     # ---- weights --------------------------------------------------------------------------
     def prefetch(self, docs: Iterable[StoryDoc]) -> None:
         """Load the stored document frequencies of every key these articles hold, in bulk."""
         keys: set[str] = set()
         for doc in docs:
-            keys.update(tokens(f"{doc.title or ''}\n{doc.text}"))
+            keys.update(self._tokens(doc))
             keys.update(ENTITY_PREFIX + e for e in doc.entities)
         self._load_df(keys)
+
+    def _tokens(self, doc: StoryDoc) -> list[str]:
+        """Tokenized once between prefetch() and vectors()."""
+        found = self._token_cache.get(doc.id)
+        if found is None:
+            found = self._token_cache[doc.id] = tokens(f"{doc.title or ''}\n{doc.text}")
+        return found
 
     def _load_df(self, keys: Iterable[str]) -> None:
         missing = sorted(k for k in keys if k not in self._df_known)
@@ -253,18 +269,25 @@ class StoryPass:
 
     def _idf(self, key: str) -> float:
         n = self.bg_docs + self.n
-        idf = math.log((1 + n) / (1 + self._background(key) + self.df[key])) + 1
-        return idf ** self.settings.idf_power
+        bg = self._bg_df.get(key)
+        if bg is None:
+            bg = self._background(key)
+        idf = math.log((1 + n) / (1 + bg + self.df[key])) + 1
+        power = self.settings.idf_power
+        return idf if power == 1 else idf ** power
 
     def vectors(self, doc: StoryDoc) -> tuple[dict[str, float], dict[str, float]]:
         """Count the article into the document frequencies, then its unit TF-IDF vectors of
         words (sublinear tf) and of names (binary)."""
-        counts = Counter(tokens(f"{doc.title or ''}\n{doc.text}"))
+        counts = Counter(self._tokens(doc))
+        self._token_cache.pop(doc.id, None)
         ent_keys = sorted(ENTITY_PREFIX + e for e in doc.entities)
         self._count([*counts, *ent_keys])
         self.n += 1
-        vec = _unit({w: (1 + math.log(tf)) * self._idf(w) for w, tf in counts.items()})
-        ents = _unit({k[1:]: self._idf(k) for k in ent_keys})
+        idf = self._idf
+        log = math.log
+        vec = _unit({w: (1 + log(tf)) * idf(w) for w, tf in counts.items()})
+        ents = _unit({k[1:]: idf(k) for k in ent_keys})
         return vec, ents
 
     # ---- candidates -----------------------------------------------------------------------
@@ -276,16 +299,30 @@ class StoryPass:
         if self.exhaustive:
             return sorted(self.stories.values(), key=lambda s: s.seq)
         limit = self.settings.max_postings
-        stored = self._lookup_postings(keys, limit) if self._lookup_postings else {}
+        stored = self._stored_postings(keys, limit)
         shared: Counter[tuple[int, str]] = Counter()
         for key in keys:
-            posts = sorted(set(stored.get(key, [])) | set(self._postings.get(key, [])),
-                           reverse=True)[:limit]
-            shared.update(posts)
+            union = set(stored.get(key, ())) | set(self._postings.get(key, ()))
+            # the newest `limit` stories of the key (all of them when there are no more)
+            shared.update(union if len(union) <= limit else sorted(union, reverse=True)[:limit])
         best = sorted(shared.items(), key=lambda kv: (-kv[1], -kv[0][0]))
         chosen = [sid for (_, sid), _ in best[:self.settings.max_candidates]]
         self._load_stories(chosen)
         return sorted((self.stories[s] for s in chosen), key=lambda s: s.seq)
+
+    def _stored_postings(self, keys: list[str], limit: int) -> dict[str, list[tuple[int, str]]]:
+        """The store's postings of these keys, read once a pass: the store's index does not
+        change until the pass writes back (this pass's own keys are in `_postings`)."""
+        if self._lookup_postings is None:
+            return {}
+        missing = [k for k in keys if k not in self._stored]
+        if missing:
+            if len(self._stored) > 200_000:  # bounded memory on a long pass
+                self._stored.clear()
+            found = self._lookup_postings(missing, limit)
+            for k in missing:
+                self._stored[k] = found.get(k, [])
+        return {k: self._stored[k] for k in keys}
 
     def _load_stories(self, ids: list[str]) -> None:
         missing = [s for s in ids if s not in self.stories]
@@ -325,7 +362,11 @@ class StoryPass:
         for key in keys:
             if key not in known:
                 known.add(key)
-                self._postings.setdefault(key, []).append((target.seq, target.id))
+                posts = self._postings.setdefault(key, [])
+                posts.append((target.seq, target.id))
+                if len(posts) > 2 * self.settings.max_postings:  # only the newest are read
+                    posts.sort(reverse=True)
+                    del posts[self.settings.max_postings:]
                 self.new_keys.append((key, target.seq, target.id))
         self.story_of[doc.id] = target.id
         self.assigned.append((doc.id, target.id))
@@ -335,8 +376,8 @@ class StoryPass:
     @staticmethod
     def _add(story: Story, doc: StoryDoc, vec: dict[str, float], ents: dict[str, float]) -> None:
         n = story.size
-        story.centroid = _mean(story.centroid, n, vec)
-        story.entity_centroid = _mean(story.entity_centroid, n, ents)
+        _add_to(story.centroid, vec)
+        _add_to(story.entity_centroid, ents)
         story.article_ids.append(doc.id)
         story.size = n + 1
         if story.title is None and doc.title:

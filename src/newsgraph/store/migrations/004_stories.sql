@@ -7,8 +7,8 @@ CREATE TABLE stories (
     start_date      TEXT,
     end_date        TEXT,
     size            INTEGER NOT NULL,
-    centroid        TEXT NOT NULL,        -- JSON {word: mean weight}
-    entity_centroid TEXT NOT NULL,        -- JSON {entity id: mean weight}
+    centroid        TEXT NOT NULL,        -- JSON {word: summed weight} (/ size: the mean)
+    entity_centroid TEXT NOT NULL,        -- JSON {entity id: summed weight}
     version         TEXT NOT NULL
 );
 CREATE UNIQUE INDEX stories_seq ON stories(seq);
