@@ -31,6 +31,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/nlp.py
+	$(BIN)/python benchmarks/stories.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests eval benchmarks
