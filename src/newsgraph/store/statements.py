@@ -146,6 +146,12 @@ class StatementStore:
                              known.speaker_entity_id if known else None,
                              row["reference_quote_id"], versions)
 
+    def quote(self, quote_id: str) -> Quote:
+        from newsgraph.store.sqlite import _row_quote
+
+        return _row_quote(self.conn.execute("SELECT * FROM quotes WHERE id=?",
+                                            (quote_id,)).fetchone())
+
     def find_quote(self, quote_id: str) -> str | None:
         """A quote id from an id or a unique prefix (>= 4 characters)."""
         if self.conn.execute("SELECT 1 FROM quotes WHERE id=?", (quote_id,)).fetchone():
