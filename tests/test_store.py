@@ -130,10 +130,10 @@ def test_jobs_1_and_2_give_identical_exports(seeds_dir: Path, tmp_path: Path) ->
         api.export(db, out)
         api.export(db, tmp_path / f"pq{jobs}", fmt="parquet")
         outs.append(out)
-    for name in ("articles", "quotes", "entities", "stories", "events"):
+    for name in ("articles", "quotes", "entities", "stories", "events", "statements"):
         a = (outs[0] / f"{name}.jsonl").read_bytes()
         assert a == (outs[1] / f"{name}.jsonl").read_bytes(), name
-    for name in ("articles", "stories"):
+    for name in ("articles", "stories", "statements"):
         assert (tmp_path / "pq1" / f"{name}.parquet").read_bytes() == \
             (tmp_path / "pq2" / f"{name}.parquet").read_bytes(), name
     stories = [json.loads(x) for x in (outs[0] / "stories.jsonl").read_text("utf-8").splitlines()]

@@ -26,6 +26,7 @@ __all__ = [
     "Settings", "open_store", "ingest", "search", "get_article", "stats", "errors", "export",
     "extract_article", "SearchResult", "quotes", "entities", "get_entity", "stories",
     "get_story", "StoryView", "events", "timeline", "TimelineItem",
+    "get_quote", "statements", "QuoteStatement",
 ]
 
 
@@ -287,3 +288,36 @@ def extract_article(
     if isinstance(result, IngestError):
         raise InputError(result.code, result.message)
     return result
+
+
+@dataclass
+class QuoteStatement:
+    """A quote (`newsgraph quote ID`), its article, and the statement it is a version of."""
+
+    quote: Quote
+    article: dict[str, Any]
+    statement: Any  # store.statements.StatementView, or None before the statement pass ran
+
+
+def get_quote(db: str | Path, quote_id: str) -> QuoteStatement | None:
+    """A quote (id or unique prefix) with every version of its statement across articles."""
+    with Store(db, readonly=True) as store:
+        view = store.statements_view()
+        found = view.find_quote(quote_id)
+        if found is None:
+            return None
+        said = view.quote(found)
+        art = store.get_article(said.article_id or "")
+        article = {"id": said.article_id, "title": art.title if art else None,
+                   "outlet": art.outlet if art else None,
+                   "published": art.published if art else None}
+        sid = view.statement_of(found)
+        return QuoteStatement(said, article, view.get_statement(sid) if sid else None)
+
+
+def statements(db: str | Path, speaker: str | None = None, min_versions: int = 2,
+               limit: int = 50) -> list[Any]:
+    """Statements quoted in more than one version (StatementView), most versions first;
+    `speaker` matches a version's speaker or an alias of its entity."""
+    with Store(db, readonly=True) as store:
+        return store.statements_view().statements(speaker, min_versions, limit)

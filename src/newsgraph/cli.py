@@ -371,6 +371,74 @@ def export(
     out.print(f"wrote {counts['articles']:,} articles to {escape(out_dir)} ({fmt})")
 
 
+def _print_versions(view: object, mark: str | None = None) -> None:
+    """Every version of a statement: the quote, its article, flags and the differing words."""
+    for v in view.versions:  # type: ignore[attr-defined]
+        q = v.quote
+        here = " [bold green]← this quote[/]" if q.id == mark else ""
+        meta = " · ".join(x for x in (v.outlet, v.published) if x)
+        out.print(f"  [cyan]{q.id}[/] [bold]{escape(q.speaker or 'unknown speaker')}[/] "
+                  f"[dim]{q.type} · {q.article_id}{' · ' + escape(meta) if meta else ''}[/]"
+                  f"{here}")
+        if v.article_title:
+            out.print(f"    [dim]{escape(v.article_title[:100])}[/]")
+        out.print(f"    “{escape(q.text[:300])}”")
+        out.print(f"    [yellow]{escape(', '.join(v.flags))}[/] [dim](overlap {v.overlap})[/]")
+        if v.only_in_reference or v.only_in_version:
+            out.print(f"    only in the reference: {escape(' '.join(v.only_in_reference)) or '—'}"
+                      f" · only here: {escape(' '.join(v.only_in_version)) or '—'}")
+
+
+@app.command()
+def quote(
+    quote_id: Annotated[str, typer.Argument(help="A quote id (or a unique prefix).")],
+    db: DbOption = "newsgraph.db",
+) -> None:
+    """One quote, its speaker and article, and every version of its statement across
+    articles, flagged where the words differ (trimmed, another translation, a misquote)."""
+    found = api.get_quote(db, quote_id)
+    if found is None:
+        err.print(f"[red]no quote with id {escape(quote_id)}[/] (ids: newsgraph quotes)")
+        raise typer.Exit(1)
+    q, art = found.quote, found.article
+    out.print(f"[bold]{escape(q.speaker or 'unknown speaker')}[/] "
+              f"[dim]{escape(q.cue or '')} · {q.type} · {q.id}[/]")
+    out.print(f"  “{escape(q.text)}”")
+    out.print(f"  [dim]article {art['id']} · {escape(art['title'] or '(no title)')}"
+              + "".join(f" · {escape(x)}" for x in (art["outlet"], art["published"]) if x)
+              + f" [{q.start}:{q.end}][/]")
+    st = found.statement
+    if st is None:
+        out.print("\nnot grouped into a statement yet (statements are made by an ingest "
+                  "with NLP on)")
+        return
+    n = len(st.versions)
+    out.print(f"\n[bold]statement {st.id}[/] · {n} version(s) in {len(st.article_ids)} "
+              f"article(s)" + ("" if n > 1 else " — quoted nowhere else"))
+    if n > 1:
+        _print_versions(st, q.id)
+
+
+@app.command()
+def statements(
+    db: DbOption = "newsgraph.db",
+    speaker: Annotated[str | None, typer.Option(help="Speaker name or alias.")] = None,
+    min_versions: Annotated[int, typer.Option("--min-versions", min=1,
+                                              help="At least this many versions.")] = 2,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 30,
+) -> None:
+    """Statements quoted in more than one article, with their versions and flags."""
+    found = api.statements(db, speaker=speaker, min_versions=min_versions, limit=limit)
+    if not found:
+        out.print("no statements found")
+        return
+    for st in found:
+        out.print(f"[bold]statement {st.id}[/] · {escape(st.speaker or 'unknown speaker')} · "
+                  f"{len(st.versions)} version(s) in {len(st.article_ids)} article(s)")
+        _print_versions(st)
+        out.print()
+
+
 def main() -> None:
     """Entry point: coded errors become one clear line, never a traceback."""
     try:

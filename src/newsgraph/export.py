@@ -31,6 +31,9 @@ EVENT_FIELDS = (
     "target_end", "notes",
 )
 
+STATEMENT_FIELDS = ("id", "speaker", "speaker_entity_id", "quote_ids", "article_ids",
+                    "reference_quote_id", "versions")
+
 
 def article_record(a: Article) -> dict[str, Any]:
     rec: dict[str, Any] = {}
@@ -70,6 +73,11 @@ def _event_records(store: Store) -> Iterator[dict[str, Any]]:
         yield {name: getattr(event, name) for name in EVENT_FIELDS}
 
 
+def _statement_records(store: Store) -> Iterator[dict[str, Any]]:
+    for statement in store.statements_view().iter_statements():  # first-seen order
+        yield statement.record()
+
+
 def _write_jsonl(path: Path, records: Iterator[dict[str, Any]]) -> int:
     n = 0
     with path.open("w", encoding="utf-8", newline="\n") as fh:
@@ -87,6 +95,7 @@ def export_jsonl(store: Store, out: Path) -> dict[str, int]:
         "entities": _write_jsonl(out / "entities.jsonl", _entity_records(store)),
         "stories": _write_jsonl(out / "stories.jsonl", _story_records(store)),
         "events": _write_jsonl(out / "events.jsonl", _event_records(store)),
+        "statements": _write_jsonl(out / "statements.jsonl", _statement_records(store)),
     }
     return counts
 
@@ -134,4 +143,22 @@ def export_parquet(store: Store, out: Path, rows_per_group: int = 5000) -> dict[
                 {f: pa.array([], pa.string()) for f in fields})
         pq.write_table(table, out / f"{name}.parquet")
         counts[name] = len(rows)
+    counts["statements"] = _statements_parquet(store, out)
     return counts
+
+
+def _statements_parquet(store: Store, out: Path) -> int:
+    """statements.parquet: id lists as lists, each version as a JSON string (sorted keys)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows = []
+    for rec in _statement_records(store):
+        rec["versions"] = [json.dumps(v, sort_keys=True, ensure_ascii=False)
+                           for v in rec["versions"]]
+        rows.append(rec)
+    lists = ("quote_ids", "article_ids", "versions")
+    schema = pa.schema([(f, pa.list_(pa.string()) if f in lists else pa.string())
+                        for f in STATEMENT_FIELDS])
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), out / "statements.parquet")
+    return len(rows)

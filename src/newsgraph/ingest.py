@@ -18,6 +18,7 @@ from newsgraph.records import Article, IngestError, RawDoc
 from newsgraph.stages.dedup import Deduplicator
 from newsgraph.stages.read.discover import InputFile, discover_inputs, read_inputs
 from newsgraph.stages.repeats import RepeatLearner
+from newsgraph.statement_pass import assign_statements
 from newsgraph.store import Store
 from newsgraph.story_pass import assign_stories
 
@@ -226,6 +227,8 @@ class Ingest:
             self._wait_for_writer()
             if self.settings.nlp and self.report.articles_new:
                 self._resolve_entities()
+            if self.settings.nlp:  # new quotes join the statements they are versions of
+                assign_statements(self.writer)
             if self.settings.stories:  # new articles join stored stories or open one
                 assign_stories(self.writer)
         except KeyboardInterrupt:
