@@ -22,6 +22,7 @@ from newsgraph.records import Article, Drop, Entity, IngestError, Mention, Quote
 from newsgraph.stages.dedup import Candidate, Signature, band_keys
 from newsgraph.stages.repeats import LineCount
 from newsgraph.store.events import EventStore, write_events
+from newsgraph.store.relations import RelationStore
 from newsgraph.store.stories import StoryStore
 
 ARTICLE_COLUMNS = (
@@ -102,6 +103,10 @@ class Store:
     def stories_view(self) -> StoryStore:
         """The story tables (store/stories.py)."""
         return StoryStore(self.conn)
+
+    def relations_view(self) -> RelationStore:
+        """The relations table (store/relations.py)."""
+        return RelationStore(self.conn)
 
     def __enter__(self) -> Store:
         return self
