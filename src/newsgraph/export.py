@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from newsgraph.export_graph import export_relations
 from newsgraph.records import Article
 from newsgraph.store import Store
 
@@ -88,6 +89,7 @@ def export_jsonl(store: Store, out: Path) -> dict[str, int]:
         "stories": _write_jsonl(out / "stories.jsonl", _story_records(store)),
         "events": _write_jsonl(out / "events.jsonl", _event_records(store)),
     }
+    counts.update(export_relations(store, out, "jsonl"))  # relations.jsonl, graph.graphml
     return counts
 
 
@@ -134,4 +136,5 @@ def export_parquet(store: Store, out: Path, rows_per_group: int = 5000) -> dict[
                 {f: pa.array([], pa.string()) for f in fields})
         pq.write_table(table, out / f"{name}.parquet")
         counts[name] = len(rows)
+    counts.update(export_relations(store, out, "parquet"))  # relations.parquet, graph.graphml
     return counts

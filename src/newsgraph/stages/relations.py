@@ -178,10 +178,15 @@ def event_links(article_id: str, mentions: Sequence[Mention],
 
 
 def _entities_in(mentions: Sequence[Mention], start: int | None, end: int | None) -> list[str]:
+    """Entities named in an actor's or target's words. A nationality word that only modifies
+    another name ("Belarusian President Alexander Lukashenko") is not the actor."""
+    hit = [m for m in mentions if m.entity_id and _overlaps(m.start, m.end, start, end)]
+    if any(m.label != "NORP" for m in hit):
+        hit = [m for m in hit if m.label != "NORP"]
     found: list[str] = []
-    for m in mentions:
-        if m.entity_id and _overlaps(m.start, m.end, start, end) and m.entity_id not in found:
-            found.append(m.entity_id)
+    for m in hit:
+        if m.entity_id not in found:
+            found.append(m.entity_id)  # type: ignore[arg-type]
     return found
 
 

@@ -35,8 +35,8 @@ class RelationStore:
         q = self.conn.execute
         arts = q("SELECT id, text FROM articles WHERE duplicate_of IS NULL ORDER BY seq")
         for art_id, text in arts.fetchall():
-            mentions = [Mention(s, e, "", "", eid) for s, e, eid in q(
-                "SELECT start, end, entity_id FROM mentions WHERE article_id=? "
+            mentions = [Mention(s, e, "", label, eid) for s, e, label, eid in q(
+                "SELECT start, end, label, entity_id FROM mentions WHERE article_id=? "
                 "AND entity_id IS NOT NULL ORDER BY start, end", (art_id,))]
             if not mentions:
                 continue
