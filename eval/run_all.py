@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-EVALS = ["extraction", "dates", "dedup", "quotes", "entities", "stories", "timex", "events"]
+EVALS = ["extraction", "dates", "dedup", "quotes", "entities", "stories", "timex", "events",
+         "relations"]
 
 
 def main() -> int:
