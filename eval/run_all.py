@@ -12,7 +12,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 EVALS = ["extraction", "dates", "dedup", "quotes", "entities", "stories", "timex", "events",
-         "statements"]
+         "statements", "relations"]
 
 
 def main() -> int:

@@ -17,8 +17,9 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "examples" / "seeds"
 COMMANDS = ("ingest", "search", "show", "stats", "errors", "export", "stories", "story",
-            "quotes")
-EXPORT_FILES = ("articles", "quotes", "entities", "stories", "events")
+            "quotes", "quote", "statements", "events", "timeline", "graph", "entities", "entity")
+EXPORT_FILES = ("articles", "quotes", "entities", "stories", "events", "statements",
+                "relations")
 
 
 def _script() -> str:

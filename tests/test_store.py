@@ -133,9 +133,14 @@ def test_jobs_1_and_2_give_identical_exports(seeds_dir: Path, tmp_path: Path) ->
     for name in ("articles", "quotes", "entities", "stories", "events", "statements"):
         a = (outs[0] / f"{name}.jsonl").read_bytes()
         assert a == (outs[1] / f"{name}.jsonl").read_bytes(), name
-    for name in ("articles", "stories", "statements"):
+    for name in ("articles", "stories", "statements", "relations"):
         assert (tmp_path / "pq1" / f"{name}.parquet").read_bytes() == \
             (tmp_path / "pq2" / f"{name}.parquet").read_bytes(), name
+    for name in ("relations.jsonl", "graph.graphml"):  # relations: issue 5
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+        assert (outs[0] / name).stat().st_size > 1000, name
+    assert (outs[0] / "graph.graphml").read_bytes() == (tmp_path / "pq1" / "graph.graphml"
+                                                        ).read_bytes()
     stories = [json.loads(x) for x in (outs[0] / "stories.jsonl").read_text("utf-8").splitlines()]
     assert stories and sum(len(s["article_ids"]) for s in stories) == len(
         (outs[0] / "articles.jsonl").read_text("utf-8").splitlines())

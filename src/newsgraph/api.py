@@ -26,7 +26,7 @@ __all__ = [
     "Settings", "open_store", "ingest", "search", "get_article", "stats", "errors", "export",
     "extract_article", "SearchResult", "quotes", "entities", "get_entity", "stories",
     "get_story", "StoryView", "events", "timeline", "TimelineItem",
-    "get_quote", "statements", "QuoteStatement",
+    "get_quote", "statements", "QuoteStatement", "graph", "relations",
 ]
 
 
@@ -321,3 +321,23 @@ def statements(db: str | Path, speaker: str | None = None, min_versions: int = 2
     `speaker` matches a version's speaker or an alias of its entity."""
     with Store(db, readonly=True) as store:
         return store.statements_view().statements(speaker, min_versions, limit)
+
+def graph(db: str | Path, entity: str, kind: str | None = None, limit: int = 20
+          ) -> tuple[Entity | None, list[Any]]:
+    """(the entity, its related entities): edges of one entity (id, prefix, or a name or alias
+    — the most mentioned match) as `graph.RelatedEntity`, most hits first, each with one
+    evidence snippet; `kind` is co-occurs | quotes-about | acts-on. (None, []) when no entity
+    matches; ValueError for an unknown kind."""
+    from newsgraph.graph import find_entity, related
+
+    with Store(db, readonly=True) as store:
+        found = find_entity(store, entity)
+        if found is None:
+            return None, []
+        return found, related(store, found, kind, limit)
+
+
+def relations(db: str | Path) -> list[Any]:
+    """Every stored edge (`stages.relations.Relation`) in first-seen order."""
+    with Store(db, readonly=True) as store:
+        return list(store.relations_view().iter_relations())

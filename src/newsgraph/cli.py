@@ -439,6 +439,44 @@ def statements(
         out.print()
 
 
+@app.command()
+def graph(
+    entity: Annotated[str, typer.Option("--entity", help="An entity: id, prefix, name or "
+                                        "alias.")],
+    db: DbOption = "newsgraph.db",
+    kind: Annotated[str | None, typer.Option(help="co-occurs, quotes-about or acts-on.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10000)] = 20,
+) -> None:
+    """An entity's related entities: co-occurrence, quotes about, actions on, with counts and
+    one evidence snippet each."""
+    from newsgraph.stages.relations import KINDS
+
+    if kind is not None and kind not in KINDS:
+        err.print(f"[red]unknown kind {escape(kind)}: use one of {', '.join(KINDS)}[/]")
+        raise typer.Exit(2)
+    found, rels = api.graph(db, entity, kind, limit)
+    if found is None:
+        err.print(f"[red]no entity matches {escape(entity)}[/] (try: newsgraph entities "
+                  f"{escape(entity)})")
+        raise typer.Exit(1)
+    out.print(f"[bold]relations of {escape(found.name)}[/] ({found.type}, {found.id}) "
+              f"[dim]({len(rels)} shown, most hits first)[/]")
+    if not rels:
+        out.print("no relations")
+        return
+    arrows = {"out": "→", "in": "←", "both": "↔"}
+    for r in rels:
+        label = f" {r.label}" if r.label else ""
+        ev = r.evidence
+        ref = ev.get("quote_id") or ev.get("event_id") or ""
+        out.print(f"{r.kind}{label} {arrows[r.direction]} [bold]{escape(r.name)}[/] ({r.type}) "
+                  f"[dim]· {r.count} hit(s) in {r.article_count} article(s) · "
+                  f"{ev.get('article_id')}[{ev.get('start')}:{ev.get('end')}]"
+                  + (f" {ref}" if ref else "") + "[/]")
+        snippet = " ".join(r.snippet.split())
+        out.print(f"  {escape(snippet[:240])}\n")
+
+
 def main() -> None:
     """Entry point: coded errors become one clear line, never a traceback."""
     try:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from newsgraph.export_graph import export_relations
 from newsgraph.records import Article
 from newsgraph.store import Store
 
@@ -97,6 +98,7 @@ def export_jsonl(store: Store, out: Path) -> dict[str, int]:
         "events": _write_jsonl(out / "events.jsonl", _event_records(store)),
         "statements": _write_jsonl(out / "statements.jsonl", _statement_records(store)),
     }
+    counts.update(export_relations(store, out, "jsonl"))  # relations.jsonl, graph.graphml
     return counts
 
 
@@ -144,6 +146,7 @@ def export_parquet(store: Store, out: Path, rows_per_group: int = 5000) -> dict[
         pq.write_table(table, out / f"{name}.parquet")
         counts[name] = len(rows)
     counts["statements"] = _statements_parquet(store, out)
+    counts.update(export_relations(store, out, "parquet"))  # relations.parquet, graph.graphml
     return counts
 
 

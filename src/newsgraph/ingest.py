@@ -15,6 +15,7 @@ from typing import Any
 from newsgraph.config import Settings
 from newsgraph.gcpolicy import ingest_gc
 from newsgraph.records import Article, IngestError, RawDoc
+from newsgraph.relation_pass import rebuild_relations
 from newsgraph.stages.dedup import Deduplicator
 from newsgraph.stages.read.discover import InputFile, discover_inputs, read_inputs
 from newsgraph.stages.repeats import RepeatLearner
@@ -227,6 +228,7 @@ class Ingest:
             self._wait_for_writer()
             if self.settings.nlp and self.report.articles_new:
                 self._resolve_entities()
+                rebuild_relations(self.writer)  # edges over the ids just resolved
             if self.settings.nlp:  # new quotes join the statements they are versions of
                 assign_statements(self.writer)
             if self.settings.stories:  # new articles join stored stories or open one

@@ -22,6 +22,7 @@ from newsgraph.records import Article, Drop, Entity, IngestError, Mention, Quote
 from newsgraph.stages.dedup import Candidate, Signature, band_keys
 from newsgraph.stages.repeats import LineCount
 from newsgraph.store.events import EventStore, write_events
+from newsgraph.store.relations import RelationStore
 from newsgraph.store.statements import StatementStore
 from newsgraph.store.stories import StoryStore
 
@@ -107,6 +108,10 @@ class Store:
     def statements_view(self) -> StatementStore:
         """The statement tables (store/statements.py)."""
         return StatementStore(self.conn)
+
+    def relations_view(self) -> RelationStore:
+        """The relations table (store/relations.py)."""
+        return RelationStore(self.conn)
 
     def __enter__(self) -> Store:
         return self

@@ -1,0 +1,70 @@
+"""Entity graph views for readers (CLI, API, web): an entity's related entities with the kind,
+direction and count of each edge and one evidence snippet (the words the first hit points at)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from newsgraph.records import Entity
+from newsgraph.stages.relations import KINDS, Relation
+from newsgraph.store import Store
+
+
+@dataclass
+class RelatedEntity:
+    entity_id: str
+    name: str
+    type: str
+    kind: str  # co-occurs | quotes-about | acts-on
+    label: str | None  # acts-on: the PLOVER action
+    direction: str  # "out" (the entity -> this one), "in" (this one -> the entity), "both"
+    count: int
+    article_count: int
+    evidence: dict[str, Any]  # the first hit: article_id, start, end (+ quote_id / event_id)
+    snippet: str  # the article's words at those offsets
+    relation_id: str
+
+
+def find_entity(store: Store, name: str) -> Entity | None:
+    """An entity by id, unique id prefix, or name/alias (the most mentioned match), as
+    `api.timeline` resolves one."""
+    return store.get_entity(name) or next(iter(store.entities(name, 1)), None)
+
+
+def related(store: Store, entity: Entity, kind: str | None = None,
+            limit: int = 20) -> list[RelatedEntity]:
+    """The entity's edges, most hits first, each with its other end and a snippet."""
+    if kind is not None and kind not in KINDS:
+        raise ValueError(f"unknown relation kind {kind!r}: use one of {', '.join(KINDS)}")
+    rels = store.relations_view().related(entity.id, kind, limit)
+    out: list[RelatedEntity] = []
+    texts: dict[str, str] = {}
+    for rel in rels:
+        other_id = rel.target if rel.source == entity.id else rel.source
+        other = store.get_entity(other_id)
+        direction = "both" if rel.kind == "co-occurs" else (
+            "out" if rel.source == entity.id else "in")
+        ev = rel.evidence[0] if rel.evidence else {}
+        out.append(RelatedEntity(
+            other_id, other.name if other else other_id, other.type if other else "?",
+            rel.kind, rel.label, direction, rel.count, rel.article_count, ev,
+            _snippet(store, ev, texts), rel.id))
+    return out
+
+
+def _snippet(store: Store, ev: dict[str, Any], texts: dict[str, str]) -> str:
+    art_id = ev.get("article_id")
+    if not art_id:
+        return ""
+    if art_id not in texts:
+        row = store.conn.execute("SELECT text FROM articles WHERE id=?", (art_id,)).fetchone()
+        texts[art_id] = row[0] if row else ""
+    return texts[art_id][ev["start"]:ev["end"]]
+
+
+def relation_record(rel: Relation) -> dict[str, Any]:
+    """`relations.jsonl`: source, target, kind, label, count, evidence first; then extras."""
+    return {"source": rel.source, "target": rel.target, "kind": rel.kind, "label": rel.label,
+            "count": rel.count, "evidence": rel.evidence, "article_count": rel.article_count,
+            "id": rel.id}
