@@ -16,10 +16,13 @@ def assign_stories(store: Store, settings: StorySettings | None = None,
                     lookup_postings=view.lookup_postings, lookup_stories=view.lookup_stories,
                     lookup_story_of=view.lookup_story_of)
     rows = list(view.unassigned())
+    # names count only when they are weighed: with entity_weight 0 (the default) they would
+    # only add index keys, for a per-article query and a canonicalization each
+    names = run.settings.entity_weight > 0
     for i in range(0, len(rows), chunk):
         docs = []
         for row in rows[i:i + chunk]:
-            mentions = store.article_mentions(row["id"])
+            mentions = store.article_mentions(row["id"]) if names else []
             ents = article_entities(row["id"], mentions, row["text"]) if mentions else frozenset()
             docs.append((row["seq"], StoryDoc(row["id"], row["text"], row["title"],
                                               row["published"], ents, row["duplicate_of"])))

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from newsgraph.records import Quote
+from newsgraph.stages.doc_text import doc_text, tokens_between
 from newsgraph.stages.quote_spans import Span
 from newsgraph.stages.speaker_index import (
     PERSON_PRONOUNS,
@@ -62,16 +63,16 @@ def _name_opening_attribution(close_end: int, verb: Any, doc: Any) -> Any | None
         # “…,” team general manager A.J. Smith said: a name closing the words before the cue
         for ent in doc.ents:
             if ent.label_ in ("PERSON", "ORG") and close_end <= ent.start_char and \
-                    ent.end <= verb.i and not re.search(r"[.!?\"“”]\s", doc.text[
+                    ent.end <= verb.i and not re.search(r"[.!?\"“”]\s", doc_text(doc)[
                         close_end:ent.start_char] + " ") and re.fullmatch(
-                    r"\s*(?:,[^,\n\"“”]*,\s*)?", doc.text[ent.end_char:verb.idx]):
+                    r"\s*(?:,[^,\n\"“”]*,\s*)?", doc_text(doc)[ent.end_char:verb.idx]):
                 return ent.root
         return None
     last = first
     while last.i + 1 < verb.i and (doc[last.i + 1].pos_ == "PROPN" or (
             doc[last.i + 1].text == "-" and last.i + 2 < verb.i)):
         last = doc[last.i + 1]
-    between = doc.text[last.idx + len(last.text):verb.idx]
+    between = doc_text(doc)[last.idx + len(last.text):verb.idx]
     if between.strip() and not re.fullmatch(r"\s*,[^,\n\"“”]*,\s*", between):
         return None
     return last
@@ -79,9 +80,7 @@ def _name_opening_attribution(close_end: int, verb: Any, doc: Any) -> Any | None
 
 def _verbs_outside(doc: Any, lo: int, hi: int, spans: list[Span]) -> list[Any]:
     out = []
-    for tok in doc:
-        if tok.idx < lo or tok.idx >= hi:
-            continue
+    for tok in tokens_between(doc, lo, hi):
         if any(s.open_at <= tok.idx <= (s.close_at if s.close_at is not None else s.end)
                for s in spans):
             continue
@@ -106,7 +105,7 @@ def _covers(verb: Any, offset: int) -> bool:
 def attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
                partial: bool, previous: Quote | None = None) -> dict[str, Any] | None:
     """Find the cue and speaker of one quote span, or None."""
-    text = doc.text
+    text = doc_text(doc)
     para_lo, para_hi = paragraph_bounds(text, span.open_at)
     close_end = (span.close_at + 1) if span.close_at is not None else span.end
     last_para_lo, last_para_hi = paragraph_bounds(text, max(span.end - 1, span.start))
@@ -203,7 +202,7 @@ def _according_to_pronoun(cue: int, pronoun: str, doc: Any, index: SpeakerIndex,
     at what was just reported (a claim, a statement): its speaker, when that speech is in this
     paragraph or the one before and nothing else that could speak (an organisation, a report)
     is named in between."""
-    text = doc.text
+    text = doc_text(doc)
     end = cue + len("according to ") + len(pronoun)
     if pronoun in ("him", "her"):
         person = index.last_person_before(cue)
@@ -242,7 +241,7 @@ _DOCUMENT_NOUNS = {"report", "study", "survey", "document", "documents", "analys
 
 def _colon_lead(span: Span, doc: Any, spans: list[Span]) -> tuple[Any, Any] | None:
     """(subject, head) of the clause that ends in a colon just before the quote."""
-    text = doc.text
+    text = doc_text(doc)
     k = span.open_at - 1
     while k >= 0 and text[k] in " \t\n":
         k -= 1
@@ -283,7 +282,7 @@ def cut_at_attribution(span: Span, doc: Any) -> None:
             subj = cue_subject(tok) if speech_token(tok) else None
             if subj is not None and (subj.lower_ in PERSON_PRONOUNS or subj.ent_type_ == "PERSON"):
                 end = sent.start_char
-                while end > span.start and doc.text[end - 1].isspace():
+                while end > span.start and doc_text(doc)[end - 1].isspace():
                     end -= 1
                 span.end = end
                 span.parts[-1] = (span.parts[-1][0], end)

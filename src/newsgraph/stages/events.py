@@ -100,7 +100,8 @@ def _phrase(head: Any) -> tuple[str, int, int]:
     while hi > lo and doc[hi].dep_ in ("cc", "punct"):
         hi -= 1
     start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
-    return doc.text[start:end], start, end
+    # the span's own text (== doc_text(doc)[start:end]): Doc.text re-joins every token per call
+    return doc[lo:hi + 1].text, start, end
 
 
 def _subject(tok: Any) -> tuple[Any | None, bool]:
@@ -210,6 +211,7 @@ def _tense(tok: Any) -> str | None:
 def _sentence_events(sent: Any, doc: Any, published: str | None,
                      article_id: str | None) -> list[Event]:
     cands: dict[int, tuple[str, int, int, str]] = {}
+    sent_text = sent.text
     for tok in sent:
         cat, s, e, how = _classify(tok)
         if cat:
@@ -261,10 +263,10 @@ def _sentence_events(sent: Any, doc: Any, published: str | None,
             notes["reciprocal"] = True
             target = actor
         date, precision = _event_date(sent, s, published, _tense(tok), notes)
-        trigger_text = doc.text[s:e]
+        trigger_text = sent_text[s - sent.start_char:e - sent.start_char]
         # spaCy leaves the paragraph break after a sentence in it: the event's words stop
         # at the last character that is not white space
-        body = sent.text.rstrip()
+        body = sent_text.rstrip()
         ev = Event(
             sentence=body, start=sent.start_char, end=sent.start_char + len(body), action=cat,
             trigger=trigger_text, trigger_start=s, trigger_end=e,

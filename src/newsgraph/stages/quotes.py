@@ -21,6 +21,7 @@ from typing import Any
 
 from newsgraph.records import Quote
 from newsgraph.stages.attribution import attribute, cut_at_attribution, inherit
+from newsgraph.stages.doc_text import doc_text
 from newsgraph.stages.indirect_speech import indirect_quotes
 from newsgraph.stages.quote_spans import Span, find_quote_spans, word_count
 from newsgraph.stages.speaker_index import SpeakerIndex
@@ -74,7 +75,7 @@ def extract_quotes(text: str, nlp: Any = None, doc: Any = None,
     quotes: list[Quote] = []
     previous: Quote | None = None
     for span in spans:
-        if span.start >= len(doc.text):
+        if span.start >= len(doc_text(doc)):
             break
         quoted = text[span.start:span.end]
         if _is_title(quoted):

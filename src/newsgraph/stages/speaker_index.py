@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from newsgraph.stages.doc_text import doc_text
 from newsgraph.stages.entities import TITLE_WORDS
 from newsgraph.stages.quote_spans import Span
 
@@ -213,7 +214,7 @@ class SpeakerIndex:
         named = self.named_role(word, modifiers, offset)
         if named:
             return named, f"the {word} named before it"
-        text = self._doc.text
+        text = doc_text(self._doc)
         para_lo = text.rfind("\n", 0, offset) + 1
         sents = [s for s in self._doc.sents if s.start_char <= offset]
         window_lo = max(para_lo, sents[-2 if len(sents) > 1 else -1].start_char) if sents \
@@ -262,10 +263,11 @@ def resolve_speaker(tok: Any, doc: Any, index: SpeakerIndex, quote_start: int,
     for child in tok.children:
         if child.dep_ == "appos" and child.ent_type_ == "PERSON":
             a_lo, a_hi = _name_phrase(child, doc)
-            return index.full_name(strip_title(doc.text[a_lo:a_hi])), doc.text[a_lo:a_hi], \
-                a_lo, a_hi, "person in apposition to the subject"
+            words = doc_text(doc)[a_lo:a_hi]
+            return index.full_name(strip_title(words)), words, a_lo, a_hi, \
+                "person in apposition to the subject"
     start, end = _name_phrase(tok, doc)
-    words = doc.text[start:end]
+    words = doc_text(doc)[start:end]
     if tok.ent_type_ == "PERSON" or tok.pos_ == "PROPN":
         name = index.full_name(strip_title(words))
         return name, words, start, end, "subject of the cue"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from newsgraph.stages.doc_text import doc_text
+
 # speech verbs as they appear in news (inflected forms: the small model's lemmas are unreliable)
 _SPEECH = {
     f for base in (
@@ -88,7 +90,7 @@ def cue_phrase(verb: Any) -> tuple[str, int, int]:
             end_tok = child
     start = verb.idx
     end = end_tok.idx + len(end_tok.text)
-    return verb.doc.text[start:end], start, end
+    return doc_text(verb.doc)[start:end], start, end
 
 
 def cue_subject(verb: Any) -> Any | None:
