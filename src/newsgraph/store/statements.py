@@ -65,6 +65,9 @@ class StatementStore:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        # key -> stored postings, read once: a pass's view sees the index as it was when the
+        # pass began (it writes back only at its end; one view a pass, see statement_pass.py)
+        self._postings: dict[str, list[int]] = {}
 
     # ---- the pass ---------------------------------------------------------------------------
     def new_quotes(self) -> Iterator[QuoteDoc]:
@@ -80,9 +83,12 @@ class StatementStore:
         """Stored quotes holding a rare word of the new quote, or whose rare words it holds."""
         seqs: set[int] = set()
         for key in [*("a:" + k for k in prefix), *("p:" + k for k in keys)]:
-            seqs.update(r[0] for r in self.conn.execute(
-                "SELECT quote_seq FROM statement_keys WHERE key=? ORDER BY quote_seq DESC "
-                "LIMIT ?", (key, POSTING_LIMIT)))
+            posts = self._postings.get(key)
+            if posts is None:
+                posts = self._postings[key] = [r[0] for r in self.conn.execute(
+                    "SELECT quote_seq FROM statement_keys WHERE key=? ORDER BY quote_seq DESC "
+                    "LIMIT ?", (key, POSTING_LIMIT))]
+            seqs.update(posts)
         found = []
         for chunk in _chunks(sorted(seqs)):
             marks = ",".join("?" * len(chunk))
