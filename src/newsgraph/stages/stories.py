@@ -37,7 +37,7 @@ from functools import cache, lru_cache
 from newsgraph.ids import content_hash
 from newsgraph.records import Mention
 
-VERSION = "stories/4"
+VERSION = "stories/5"
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STOP_WORDS = """
@@ -92,6 +92,10 @@ class StorySettings:
     index_terms: int = 24  # an article's highest-weighted words that key the candidate index
     max_postings: int = 64  # newest stories read per key
     max_candidates: int = 64  # stories scored exactly per article (those sharing most keys)
+    # a story's centroid keeps its heaviest words only (pruned to this many when it holds
+    # twice as many): a big story's vector stops growing, so loading, scoring and storing it
+    # costs the same at 100 articles as at 10k; the words cut weigh least in the mean
+    centroid_terms: int = 1000
 
 
 def tokens(text: str) -> list[str]:
@@ -179,6 +183,11 @@ def _similarity(vec: dict[str, float], ents: dict[str, float], doc: StoryDoc, st
         return text
     return (1 - settings.entity_weight) * text + settings.entity_weight * _dot(
         ents, story.entity_centroid) / size
+
+
+def _heaviest(vec: dict[str, float], k: int) -> dict[str, float]:
+    """The k heaviest entries, in a fixed order (weight, then word): deterministic."""
+    return dict(sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:k])
 
 
 def _add_to(total: dict[str, float], vec: dict[str, float]) -> None:
@@ -373,11 +382,14 @@ class StoryPass:
         self.dirty[target.id] = target
         return target
 
-    @staticmethod
-    def _add(story: Story, doc: StoryDoc, vec: dict[str, float], ents: dict[str, float]) -> None:
+    def _add(self, story: Story, doc: StoryDoc, vec: dict[str, float],
+             ents: dict[str, float]) -> None:
         n = story.size
         _add_to(story.centroid, vec)
         _add_to(story.entity_centroid, ents)
+        limit = self.settings.centroid_terms
+        if len(story.centroid) > 2 * limit:
+            story.centroid = _heaviest(story.centroid, limit)
         story.article_ids.append(doc.id)
         story.size = n + 1
         if story.title is None and doc.title:
