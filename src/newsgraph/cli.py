@@ -336,7 +336,7 @@ def stats(db: DbOption = "newsgraph.db") -> None:
     s = api.stats(db)
     table = Table(title=f"store {escape(s['store'])}", show_header=False)
     for key in ("articles", "with_date", "duplicates", "removed_lines", "outlets", "sources",
-                "errors"):
+                "errors", "quotes", "entities", "events", "stories", "statements"):
         table.add_row(key.replace("_", " "), f"{s[key]:,}")
     table.add_row("languages", escape(", ".join(f"{k} {v}" for k, v in s["languages"].items())))
     table.add_row("date sources",

@@ -484,6 +484,8 @@ class Store:
                 "SELECT published_source, count(*) FROM articles WHERE published IS NOT NULL "
                 "GROUP BY 1 ORDER BY 2 DESC").fetchall()),
             "sources": q("SELECT count(*) FROM sources WHERE status='done'").fetchone()[0],
+            **{name: q(f"SELECT count(*) FROM {name}").fetchone()[0]
+               for name in ("quotes", "entities", "events", "stories", "statements")},
             "errors": q("SELECT count(*) FROM errors").fetchone()[0],
         }
 
