@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
 import re
 import sys
 import time
@@ -28,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # eval/evaldata.py, also when a test imports this file
+from evaldata import data_dir, load_jsonl  # noqa: E402
+
 GOLD = HERE / "data" / "dates_gold.jsonl"
 TEXT_GOLD = HERE / "data" / "text_dates_gold.jsonl"
 DEV_PREFIXES = tuple("01234567")
@@ -39,14 +41,6 @@ except ModuleNotFoundError:  # running from a checkout without `pip install -e .
     from newsgraph.stages import dates
 
 
-def data_dir() -> Path:
-    env = os.environ.get("NEWSGRAPH_EVAL_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "eval"
-
-
-def load_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def read_page(page_id: str) -> str:

@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import random
 import re
 import shutil
@@ -52,6 +51,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # eval/evaldata.py, also when a test imports this file
+from evaldata import data_dir  # noqa: E402
+
 try:
     import newsgraph  # noqa: F401
 except ModuleNotFoundError:  # running from a checkout without `pip install -e .`
@@ -72,10 +74,6 @@ THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 CONTAINMENTS = (0.85, 0.9, 0.95)
 _WORD = re.compile(r"\w+")
 
-
-def data_dir() -> Path:
-    env = os.environ.get("NEWSGRAPH_EVAL_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 
 @dataclass

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 import time
@@ -46,6 +45,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # eval/evaldata.py, also when a test imports this file
+from evaldata import data_dir  # noqa: E402
+
 try:
     import newsgraph  # noqa: F401
 except ModuleNotFoundError:  # running from a checkout without `pip install -e .`
@@ -62,10 +64,6 @@ GOLD_CLASS = {"HUMAN_PART_PER": "per", "HUMAN_PART_ORG": "org", "LOC_GEO": "loc"
 PRED_CLASS = {"PERSON": "per", "ORG": "org", "GPE": "loc", "LOC": "loc", "FAC": "loc"}
 ENTITY_PREFIXES = ("HUMAN_PART", "LOC_", "NON_HUMAN_PART")
 
-
-def data_dir() -> Path:
-    env = os.environ.get("NEWSGRAPH_EVAL_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "eval"
 
 
 def split_of(topic: int) -> str:

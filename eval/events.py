@@ -26,13 +26,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # eval/evaldata.py, also when a test imports this file
+from evaldata import data_dir  # noqa: E402
+
 try:
     import newsgraph  # noqa: F401
 except ModuleNotFoundError:
@@ -43,10 +45,6 @@ from newsgraph.ids import content_hash  # noqa: E402
 SPLITS = ("dev", "test", "total")
 MAJORITY = "AGREE"
 
-
-def data_dir() -> Path:
-    env = os.environ.get("NEWSGRAPH_EVAL_DATA")
-    return Path(env) if env else HERE.parents[1] / "shared" / "eval"
 
 
 def load_gold() -> list[dict[str, Any]]:

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import sys
 import time
@@ -43,6 +42,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # eval/evaldata.py, also when a test imports this file
+from evaldata import data_dir, load_jsonl  # noqa: E402
+
 GOLD = HERE / "data" / "quotes_gold.jsonl"
 SPLITS = ("dev", "test", "total")
 DP = ("direct", "partial")
@@ -55,14 +57,6 @@ except ModuleNotFoundError:  # running from a checkout without `pip install -e .
     sys.path.insert(0, str(HERE.parent / "src"))
 
 
-def data_dir() -> Path:
-    env = os.environ.get("NEWSGRAPH_EVAL_DATA")
-    return Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "eval"
-
-
-def load_jsonl(path: Path) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def load_texts(doc_ids: Iterable[str]) -> dict[str, str]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
 from collections import Counter, defaultdict
@@ -27,6 +26,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # eval/evaldata.py, also when a test imports this file
+from evaldata import data_dir  # noqa: E402
+
 try:
     import newsgraph  # noqa: F401
 except ModuleNotFoundError:
@@ -40,10 +42,6 @@ THRESHOLDS = {p: [round(lo + i * step, 3) for i in range(21)]
               for p, lo, step in ((1.0, 0.10, 0.01), (2.0, 0.08, 0.01), (3.0, 0.05, 0.01),
                                   (4.0, 0.03, 0.01))}
 
-
-def data_dir() -> Path:
-    env = os.environ.get("NEWSGRAPH_EVAL_DATA")
-    return Path(env) if env else HERE.parents[1] / "shared" / "eval"
 
 
 def bcubed(pred: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
