@@ -133,7 +133,8 @@ def test_jobs_1_and_2_give_identical_exports(seeds_dir: Path, tmp_path: Path) ->
     for name in ("articles", "quotes", "entities", "stories", "events", "statements"):
         a = (outs[0] / f"{name}.jsonl").read_bytes()
         assert a == (outs[1] / f"{name}.jsonl").read_bytes(), name
-    for name in ("articles", "stories", "statements", "relations"):
+    for name in ("articles", "quotes", "entities", "stories", "events", "statements",
+                 "relations"):
         assert (tmp_path / "pq1" / f"{name}.parquet").read_bytes() == \
             (tmp_path / "pq2" / f"{name}.parquet").read_bytes(), name
     for name in ("relations.jsonl", "graph.graphml"):  # relations: issue 5
