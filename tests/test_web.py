@@ -239,3 +239,34 @@ def test_create_app_needs_a_store(tmp_path: Path) -> None:
 
     with pytest.raises(NewsgraphError):
         create_app(str(tmp_path / "missing.db"))
+
+
+def test_ingest_is_off_by_default(client: TestClient) -> None:
+    r = client.post("/api/ingest?filename=a.txt", content=b"Some words.")
+    assert r.status_code == 403 and "--allow-ingest" in r.json()["detail"]
+
+
+def test_ingest_upload(tmp_path: Path) -> None:
+    db = tmp_path / "up.db"
+    api.open_store(db).close()  # an empty store
+    client = TestClient(create_app(str(db), allow_ingest=True, max_upload=20_000))
+    r = client.post("/api/ingest", params={"filename": "../../evil name.txt"},
+                    content=XSS.encode())
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["summary"]["articles_new"] == 1 and body["errors"] == []
+    assert body["file"] == "evil_name.txt"
+    assert Path(body["stored_as"]).parent == Path(f"{db}.uploads")
+    assert client.get("/api/search?q=minister").json()["total"] == 1
+    again = client.post("/api/ingest", params={"filename": "evil name.txt"},
+                        content=XSS.encode()).json()
+    assert again["summary"]["articles_new"] == 0  # nothing twice
+    bad = client.post("/api/ingest", params={"filename": "bad.jsonl"}, content=b"{not json\n")
+    assert bad.status_code == 200 and bad.json()["errors"]  # reported, not raised
+    assert client.post("/api/ingest", params={"filename": "x.exe"},
+                       content=b"MZ").status_code == 415
+    assert client.post("/api/ingest", params={"filename": "big.txt"},
+                       content=b"a" * 20_001).status_code == 413
+    assert client.post("/api/ingest", params={"filename": "empty.txt"},
+                       content=b"").status_code == 422
+    assert client.post("/api/ingest", content=b"x").status_code == 422  # no filename

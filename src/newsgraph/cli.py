@@ -484,13 +484,17 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    allow_ingest: Annotated[bool, typer.Option(
+        "--allow-ingest", help="Accept uploads (POST /api/ingest); read-only without it.")]
+    = False,
 ) -> None:
-    """Serve the web UI and the JSON API (/api, docs at /docs) over a store, read-only."""
+    """Serve the web UI and the JSON API (/api, docs at /docs) over a store, read-only unless
+    --allow-ingest."""
     import uvicorn
 
     from newsgraph.web.app import create_app
 
-    web = create_app(db)  # raises the store's coded error when there is no store
+    web = create_app(db, allow_ingest=allow_ingest)  # no store: the store's coded error
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"[yellow]warning[/]: serving on {escape(host)}, reachable beyond this "
                   "machine")

@@ -1,5 +1,5 @@
 """The FastAPI app: a JSON API under /api and server-rendered pages, both thin over
-`newsgraph.api`. Read-only: every call opens the store read-only."""
+`newsgraph.api`. Read-only unless ingest is allowed: every read opens the store read-only."""
 
 from __future__ import annotations
 
@@ -129,9 +129,9 @@ def api_router(db: str) -> APIRouter:
     return r
 
 
-def create_app(db: str, allow_ingest: bool = False) -> FastAPI:
-    """The app over one store. Read-only; `allow_ingest` is reserved for an upload endpoint
-    that this version does not have yet."""
+def create_app(db: str, allow_ingest: bool = False, max_upload: int | None = None) -> FastAPI:
+    """The app over one store. Read-only unless `allow_ingest`: then POST /api/ingest takes
+    one uploaded file (at most `max_upload` bytes) through `api.ingest`."""
     from newsgraph.store import Store
 
     with Store(db, readonly=True):  # fail now, with the store's own error, not per request
@@ -141,6 +141,9 @@ def create_app(db: str, allow_ingest: bool = False) -> FastAPI:
     app.state.db = db
     app.state.allow_ingest = allow_ingest
     app.include_router(api_router(db))
+    from newsgraph.web.upload import MAX_UPLOAD, ingest_router
+
+    app.include_router(ingest_router(db, allow_ingest, max_upload or MAX_UPLOAD))
 
     from fastapi.staticfiles import StaticFiles
 
