@@ -175,10 +175,18 @@ def test_other_pages_and_static(client: TestClient) -> None:
     assert css.status_code == 200 and "text/css" in css.headers["content-type"]
 
 
+def test_local_api_reference(client: TestClient) -> None:
+    html = client.get("/api-docs").text
+    for path in ("/api/search", "/api/articles/{article_id}", "/api/timeline", "/api/ingest"):
+        assert f"{path}</code>" in html
+    assert "maximum 500" in html
+    assert client.get("/docs").status_code == 200  # FastAPI's Swagger UI (CDN script)
+
+
 def test_pages_are_self_contained(client: TestClient, ids: dict[str, str]) -> None:
     """No external assets, no scripts; a CSP forbids them anyway."""
     for url in ("/", f"/article/{ids['article']}", f"/story/{ids['story']}",
-                f"/entity/{ids['entity']}", "/quotes", f"/quote/{ids['quote']}"):
+                f"/entity/{ids['entity']}", "/quotes", f"/quote/{ids['quote']}", "/api-docs"):
         r = client.get(url)
         assert not re.search(r'(src|href)="(https?:)?//', r.text), url
         assert "<script" not in r.text

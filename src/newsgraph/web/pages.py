@@ -108,4 +108,12 @@ def pages_router(db: str) -> APIRouter:
             raise HTTPException(404, f"no quote with id {quote_id}")
         return _page(request, "quote.html", title="quote", qs=found)
 
+    @r.get("/api-docs")
+    def api_docs(request: Request) -> Response:
+        """The JSON API's reference from its OpenAPI schema, served locally (the Swagger UI at
+        /docs loads its script from a CDN and is blank offline)."""
+        ops = [(path, method.upper(), op) for path, methods in
+               request.app.openapi()["paths"].items() for method, op in methods.items()]
+        return _page(request, "api_docs.html", title="JSON API", ops=ops)
+
     return r
