@@ -101,6 +101,25 @@ def test_bad_params_are_422(client: TestClient, url: str) -> None:
     assert client.get(url).status_code == 422
 
 
+def test_bad_page_params_are_an_html_422(client: TestClient) -> None:
+    r = client.get("/quotes?offset=-1")
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "offset" in r.text
+
+
+def test_help_loads_no_web_stack() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from typer.testing import CliRunner; from newsgraph.cli import app; "
+            "CliRunner().invoke(app, ['serve', '--help']); "
+            "print(any(m.split('.')[0] in ('fastapi', 'uvicorn', 'starlette') "
+            "for m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
+
+
 @pytest.mark.parametrize("q", ['"unclosed', "AND AND", "NOT", "(", "*", "NATO OR"])
 def test_broken_fts_syntax_is_friendly(client: TestClient, q: str) -> None:
     r = client.get("/api/search", params={"q": q})

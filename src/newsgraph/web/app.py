@@ -6,7 +6,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
-from fastapi.exception_handlers import http_exception_handler
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -157,6 +161,14 @@ def create_app(db: str, allow_ingest: bool = False, max_upload: int | None = Non
         if request.url.path.startswith(("/api", "/docs", "/openapi", "/static")):
             return await http_exception_handler(request, exc)
         return render_error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api"):
+            return await request_validation_exception_handler(request, exc)
+        wrong = "; ".join(f"{'.'.join(str(x) for x in e['loc'][1:])}: {e['msg']}"
+                          for e in exc.errors())
+        return render_error(request, 422, f"bad parameters: {wrong}")
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Any) -> Response:
