@@ -26,7 +26,7 @@ __all__ = [
     "Settings", "open_store", "ingest", "search", "get_article", "stats", "errors", "export",
     "extract_article", "SearchResult", "quotes", "entities", "get_entity", "stories",
     "get_story", "StoryView", "events", "timeline", "TimelineItem",
-    "get_quote", "statements", "QuoteStatement", "graph", "relations",
+    "get_quote", "statements", "QuoteStatement", "graph", "relations", "articles",
 ]
 
 
@@ -94,6 +94,14 @@ def search(db: str | Path, query: str, limit: int = 10, offset: int = 0) -> Sear
             hits = store.search(plain, limit, offset)
             return SearchResult(query, store.search_count(plain), hits,
                                 f"searched as plain words: {plain}")
+
+
+def articles(db: str | Path, limit: int = 50, offset: int = 0
+             ) -> tuple[int, list[dict[str, Any]]]:
+    """(how many articles the store holds, one page of them: id, title, outlet, published and
+    its source, language, duplicate_of, story_id) in first-seen order."""
+    with Store(db, readonly=True) as store:
+        return store.count(), store.list_articles(limit, offset)
 
 
 def get_article(db: str | Path, article_id: str) -> Article | None:

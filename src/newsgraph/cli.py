@@ -478,6 +478,30 @@ def graph(
         out.print(f"  {escape(snippet[:240])}\n")
 
 
+@app.command()
+def serve(
+    db: DbOption = "newsgraph.db",
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+    allow_ingest: Annotated[bool, typer.Option(
+        "--allow-ingest", help="Accept uploads (POST /api/ingest); read-only without it.")]
+    = False,
+) -> None:
+    """Serve the web UI and the JSON API (/api, docs at /docs) over a store, read-only unless
+    --allow-ingest."""
+    import uvicorn
+
+    from newsgraph.web.app import create_app
+
+    web = create_app(db, allow_ingest=allow_ingest)  # no store: the store's coded error
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"[yellow]warning[/]: serving on {escape(host)}, reachable beyond this "
+                  "machine")
+    out.print(f"serving {escape(db)} on http://{escape(host)}:{port} (Ctrl-C stops)")
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Entry point: coded errors become one clear line, never a traceback."""
     # newsgraph parallelises by processes (--jobs); a BLAS thread pool in each only

@@ -370,6 +370,13 @@ class Store:
                 yield _row_article(row)
             last = rows[-1]["seq"]
 
+    def list_articles(self, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """Articles' headline fields in first-seen order, a page at a time."""
+        rows = self.conn.execute(
+            "SELECT id, title, outlet, published, published_source, language, duplicate_of, "
+            "story_id FROM articles ORDER BY seq LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+        return [dict(r) for r in rows]
+
     def article_mentions(self, article_id: str) -> list[Mention]:
         rows = self.conn.execute(
             "SELECT m.start, m.end, m.text, m.label, m.entity_id, e.name FROM mentions m "

@@ -1,0 +1,1 @@
+"""The web UI and JSON API (FastAPI): thin over `newsgraph.api`. Imported only by `serve`."""
