@@ -14,10 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-## run: install, ingest the demo corpus into $(DB), print a summary
+## run: install, ingest the demo corpus into $(DB), print a summary, serve the web UI
 run: $(STAMP)
 	$(BIN)/newsgraph ingest $(SEEDS) --db $(DB)
 	$(BIN)/newsgraph stats --db $(DB)
+	@echo "web UI on http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(BIN)/newsgraph serve --db $(DB) --host 127.0.0.1 --port 8000
 
 ## test: install, then the whole test suite
 test: $(STAMP)
