@@ -198,13 +198,14 @@ class Store:
                 if sig.minhash:
                     signatures.append((art.id, seqs[art.id], root, sig.n_shingles, sig.to_bytes()))
                     keys = sig.keys if len(sig.keys) == bands else band_keys(sig.minhash, bands)
-                    band_rows.extend((k, art.id) for k in keys)
+                    seq = seqs[art.id]
+                    band_rows.extend((k, seq) for k in keys)
             self.conn.executemany("INSERT OR IGNORE INTO dedup_exact VALUES (?,?)", exact)
             self.conn.executemany(
                 "INSERT OR IGNORE INTO dedup_signatures VALUES (?,?,?,?,?)", signatures
             )
             band_rows.sort()  # in key order: the band index is built with far fewer page moves
-            self.conn.executemany("INSERT INTO dedup_bands VALUES (?,?)", band_rows)
+            self.conn.executemany("INSERT OR IGNORE INTO dedup_band_seqs VALUES (?,?)", band_rows)
             self.conn.executemany(
                 "INSERT OR REPLACE INTO line_counts VALUES (?,?,?,?,?,?)",
                 [(g, h, c.docs, c.edge, int(c.prose), json.dumps(c.sample))
@@ -304,7 +305,7 @@ class Store:
             marks = ",".join("?" * len(chunk))
             rows = self.conn.execute(
                 "SELECT b.band, s.article_id, s.seq, s.root, s.n_shingles, s.minhash "
-                "FROM dedup_bands b JOIN dedup_signatures s ON s.article_id=b.article_id "
+                "FROM dedup_band_seqs b JOIN dedup_signatures s ON s.seq=b.seq "
                 f"WHERE b.band IN ({marks}) ORDER BY s.seq", chunk)
             for band, art_id, seq, root, n, blob in rows:
                 cand = sigs.get(art_id)
@@ -321,7 +322,7 @@ class Store:
         marks = ",".join("?" * len(keys))
         rows = self.conn.execute(
             "SELECT DISTINCT s.article_id, s.seq, s.root, s.n_shingles, s.minhash "
-            f"FROM dedup_bands b JOIN dedup_signatures s ON s.article_id=b.article_id "
+            "FROM dedup_band_seqs b JOIN dedup_signatures s ON s.seq=b.seq "
             f"WHERE b.band IN ({marks}) ORDER BY s.seq",
             keys,
         ).fetchall()
