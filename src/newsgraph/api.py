@@ -46,9 +46,9 @@ def ingest(
     the RunReport (and the store's errors table), never raised."""
     settings = (settings or load_settings()).merged(db=str(db) if db else None, jobs=jobs)
     if engine is None:
-        from newsgraph.engines.local import LocalEngine
+        from newsgraph.engines import make_engine
 
-        engine = LocalEngine(settings, settings.jobs)
+        engine = make_engine(settings)
     with Store(settings.db) as store:
         args = {"paths": list(paths), "jobs": settings.jobs, "engine": engine.name}
         return Ingest(store, settings, engine, progress).run(list(paths), args)

@@ -37,13 +37,23 @@ def ingest(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
     config: Annotated[str | None, typer.Option(help="A settings TOML file.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", help="local (process pool) or dask (LocalCluster of --jobs workers, "
+                         "or the cluster at --scheduler).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="A running dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                            "(implies --engine dask).")] = None,
 ) -> None:
     """Read .txt, .html/.htm, .jsonl and .warc(.gz) inputs into the store.
 
     Exit status: 0 every input was read, 1 some were not (listed), 2 usage error."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    settings = load_settings(config, db=db, jobs=jobs)
+    from newsgraph.engines import ENGINES
+
+    if engine is not None and engine not in ENGINES:
+        raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
+    settings = load_settings(config, db=db, jobs=jobs, engine=engine, scheduler=scheduler)
     progress = Progress(
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
         TextColumn("· {task.fields[articles]} articles"), TimeElapsedColumn(),
