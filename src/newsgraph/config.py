@@ -51,6 +51,8 @@ class Settings:
     # of `jobs` workers, or the running cluster at `scheduler`, e.g. tcp://10.0.0.5:8786)
     engine: str = "local"
     scheduler: str = ""
+    # `ingest --out-parquet DIR`: items per Parquet shard (one worker task, one marker)
+    parquet_shard_size: int = 1000
 
     def merged(self, **overrides: Any) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
