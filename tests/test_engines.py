@@ -41,8 +41,10 @@ def make_corpus(root: Path, seeds: Path, n: int = 300, seed: int = 11) -> Path:
             body = (f"Story {i} about the {rng.choice(WORDS)}\n\n"
                     f"Published 2024-{1 + i % 12:02d}-{1 + i % 27:02d}\n\n"
                     f"Report number {i}: {words}.\n\n"
-                    f"\u201cWe will fix the {rng.choice(WORDS)} by {rng.choice(['May', 'June'])}"
-                    f",\u201d {who} said on Thursday.\n\n"
+                    # distinct per article: a quote line repeated in an outlet would be
+                    # learned as boilerplate after NLP ran (see the issue 7 note)
+                    f"\u201cWe will fix the {rng.choice(WORDS)} of item {i} by "
+                    f"{rng.choice(['May', 'June'])},\u201d {who} said on Thursday.\n\n"
                     f"A second paragraph for item {i} with {rng.choice(WORDS)} news.\n")
         bodies.append(body)
         folder = corpus / "synthetic" / outlet
@@ -93,7 +95,7 @@ def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert len(rows) > 300
     assert sum(1 for r in rows if r["duplicate_of"]) >= 5, "near-copies should be found"
     learned = sum(1 for r in rows for d in r["removed"] if d["reason"] == "repeated across outlet")
-    assert learned >= 100, "each outlet's footer line should be learned as boilerplate"
+    assert learned >= 6, "each outlet's footer line should be learned as boilerplate"
     assert (out / "jsonl" / "quotes.jsonl").stat().st_size > 1000
     return out
 
@@ -140,3 +142,33 @@ def test_parquet_shards_then_load_equal_direct_ingest(corpus: Path, reference: P
     table = pq.read_table(tmp_path / "shards" / "part-000000.parquet",
                           columns=["id", "title", "published", "language"])
     assert table.num_rows > 0
+
+
+def test_reprocess_redoes_only_nlp_and_after(corpus: Path, reference: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store made with NLP off has no nlp version: `reprocess` runs the NLP stage (on the
+    workers) and the passes after it, never cleaning or dedup again, and gives the exports of
+    an ingest with NLP on. A second reprocess finds nothing stale; a changed nlp version makes
+    every article stale again and gives the same exports."""
+    from newsgraph.stages import clean, quotes
+
+    settings = api.Settings(batch_size=7, nlp_task_size=7, round_size=60, nlp=False,
+                            db=str(tmp_path / "store.db"))
+    api.ingest([str(corpus)], settings=settings)
+
+    def no_cleaning(*args: object) -> None:
+        raise AssertionError("reprocess must not clean again")
+
+    monkeypatch.setattr(clean, "clean_article", no_cleaning)
+    report = api.reprocess(settings=settings.merged(nlp=True), jobs=2)
+    assert report.errors == [] and report.nlp_stale == report.nlp_done == report.articles
+    api.export(tmp_path / "store.db", tmp_path / "jsonl")
+    api.export(tmp_path / "store.db", tmp_path / "parquet", fmt="parquet")
+    assert_same_exports(reference, tmp_path)
+    assert api.reprocess(settings=settings).nlp_stale == 0
+    monkeypatch.setattr(quotes, "VERSION", quotes.VERSION + "-changed")
+    again = api.reprocess(settings=settings)
+    assert again.nlp_stale == again.articles and not again.upstream_stale
+    api.export(tmp_path / "store.db", tmp_path / "jsonl")
+    assert (tmp_path / "jsonl" / "quotes.jsonl").read_bytes() == \
+        (reference / "jsonl" / "quotes.jsonl").read_bytes()

@@ -22,9 +22,9 @@ ARTICLES = 200
 OVERSIZE = 67  # after every third article
 BOUND_MB = 200  # the file is 256 MB; a reader holding it would exceed this alone
 
-WORDS = ("the council said on monday that the new harbour budget would be voted next week by "
-         "members of the regional assembly after months of debate about roads and schools"
-         ).split()
+WORDS = ["the", "council", "said", "on", "monday", "that", "the", "new", "harbour", "budget",
+         "would", "be", "voted", "next", "week", "by", "members", "of", "the", "regional",
+         "assembly", "after", "months", "of", "debate", "about", "roads", "and", "schools"]
 
 
 def _write(path: Path) -> int:

@@ -27,7 +27,7 @@ __all__ = [
     "extract_article", "SearchResult", "quotes", "entities", "get_entity", "stories",
     "get_story", "StoryView", "events", "timeline", "TimelineItem",
     "get_quote", "statements", "QuoteStatement", "graph", "relations", "articles",
-    "ingest_to_parquet", "load",
+    "ingest_to_parquet", "load", "reprocess",
 ]
 
 
@@ -84,6 +84,22 @@ def load(out: str | Path, db: str | Path | None = None, settings: Settings | Non
 
     settings = (settings or load_settings()).merged(db=str(db) if db else None)
     return load_shards(out, settings, progress)
+
+
+def reprocess(db: str | Path | None = None, jobs: int | None = None,
+              settings: Settings | None = None, engine: Any = None) -> Any:
+    """Re-run what changed stage versions affect (reprocess.py): the NLP stage on the workers
+    for articles whose nlp version differs, then entities, relations and statements; stories
+    when their version differs. Cleaning/metadata/dedup changes are only counted."""
+    from newsgraph.reprocess import reprocess as run
+
+    settings = (settings or load_settings()).merged(db=str(db) if db else None, jobs=jobs)
+    if engine is None:
+        from newsgraph.engines import make_engine
+
+        engine = make_engine(settings.merged(nlp=True))
+    with Store(settings.db) as store:
+        return run(store, settings, engine)
 
 
 @dataclass

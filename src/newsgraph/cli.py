@@ -154,6 +154,34 @@ def load(
 
 
 @app.command()
+def reprocess(
+    db: DbOption = "newsgraph.db",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    engine: Annotated[str | None, typer.Option("--engine", help="local or dask.")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler",
+                                                  help="A running dask scheduler.")] = None,
+    config: Annotated[str | None, typer.Option(help="A settings TOML file.")] = None,
+) -> None:
+    """Re-run what changed stage versions affect: NLP (then entities, relations, statements)
+    for articles whose nlp version differs, stories when the story version differs."""
+    settings = load_settings(config, db=db, jobs=jobs, engine=engine, scheduler=scheduler)
+    if not Path(settings.db).exists():
+        err.print(f"[red]error[/] no store at {escape(settings.db)}")
+        raise typer.Exit(2)
+    report = api.reprocess(settings=settings)
+    table = Table(title=f"reprocess — store {escape(settings.db)}", show_header=False)
+    table.add_row("articles", f"{report.articles:,}")
+    table.add_row("NLP stale / re-run", f"{report.nlp_stale:,} / {report.nlp_done:,}")
+    table.add_row("stories re-done", "yes" if report.stories_redone else "no")
+    for stage, n in sorted(report.upstream_stale.items()):
+        table.add_row(f"made by an older {stage} (re-ingest)", f"{n:,}")
+    out.print(table)
+    for e in report.errors[:50]:
+        out.print(f"  {e.code} {escape(e.path)}: {escape(e.message)}")
+    raise typer.Exit(1 if report.errors else 0)
+
+
+@app.command()
 def search(
     query: Annotated[str, typer.Argument(help='Words, "a phrase", AND/OR/NOT, prefix*.')],
     db: DbOption = "newsgraph.db",
