@@ -1,7 +1,7 @@
 """Engine parity: the local engine with 1 and 2 jobs and the dask engine on 2 workers give the
 same exports byte for byte (articles, quotes, entities, stories, events, statements, relations,
 JSONL and Parquet), with NLP on, over the seed corpus, a few hundred synthetic articles (with
-near-copies and learned boilerplate) and ECB+ news records in a JSONL file."""
+near-copies and an outlet footer line) and ECB+ news records in a JSONL file."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ EXPORTS = ("articles", "quotes", "entities", "stories", "events", "statements", 
 
 
 def make_corpus(root: Path, seeds: Path, n: int = 300, seed: int = 11) -> Path:
-    """Seeds, `n` synthetic .txt articles in 6 outlet folders (a footer line each outlet
-    repeats; every 25th article a near-copy of an earlier one; a quote in most), and up to 40
+    """Seeds, `n` synthetic .txt articles in 6 outlet folders (a desk line each outlet
+    repeats, dropped as a footer; every 25th article a near-copy of an earlier one; a quote in most), and up to 40
     ECB+ texts as JSONL records."""
     corpus = root / "corpus"
     shutil.copytree(seeds, corpus / "seeds")
@@ -49,7 +49,7 @@ def make_corpus(root: Path, seeds: Path, n: int = 300, seed: int = 11) -> Path:
         bodies.append(body)
         folder = corpus / "synthetic" / outlet
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"a{i:04d}.txt").write_text(body + f"\n{outlet} news service, all rights\n",
+        (folder / f"a{i:04d}.txt").write_text(body + f"\nThe {outlet} desk, harbour edition\n",
                                                encoding="utf-8")
     records = []
     if (EVAL / "stories" / "ecbplus.jsonl").exists():
@@ -94,8 +94,8 @@ def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     rows = [json.loads(x) for x in (out / "jsonl" / "articles.jsonl").read_text().splitlines()]
     assert len(rows) > 300
     assert sum(1 for r in rows if r["duplicate_of"]) >= 5, "near-copies should be found"
-    learned = sum(1 for r in rows for d in r["removed"] if d["reason"] == "repeated across outlet")
-    assert learned >= 6, "each outlet's footer line should be learned as boilerplate"
+    footers = sum(1 for r in rows for d in r["removed"] if d["reason"] == "footer")
+    assert footers >= 250, "each synthetic article's desk line is dropped as a footer"
     assert (out / "jsonl" / "quotes.jsonl").stat().st_size > 1000
     return out
 
