@@ -25,8 +25,8 @@ EXPORTS = ("articles", "quotes", "entities", "stories", "events", "statements", 
 
 def make_corpus(root: Path, seeds: Path, n: int = 300, seed: int = 11) -> Path:
     """Seeds, `n` synthetic .txt articles in 6 outlet folders (a desk line each outlet
-    repeats, dropped as a footer; every 25th article a near-copy of an earlier one; a quote in most), and up to 40
-    ECB+ texts as JSONL records."""
+    repeats, dropped as a footer; every 25th article a near-copy of an earlier one; a quote
+    in most), and up to 40 ECB+ texts as JSONL records."""
     corpus = root / "corpus"
     shutil.copytree(seeds, corpus / "seeds")
     rng = random.Random(seed)
