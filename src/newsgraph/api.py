@@ -27,6 +27,8 @@ __all__ = [
     "extract_article", "SearchResult", "quotes", "entities", "get_entity", "stories",
     "get_story", "StoryView", "events", "timeline", "TimelineItem",
     "get_quote", "statements", "QuoteStatement", "graph", "relations", "articles",
+    "SearchFilters", "FilteredSearch", "search_articles", "search_choices", "as_you_type",
+    "entity_mentions_by_date",
 ]
 
 
@@ -349,3 +351,233 @@ def relations(db: str | Path) -> list[Any]:
     """Every stored edge (`stages.relations.Relation`) in first-seen order."""
     with Store(db, readonly=True) as store:
         return list(store.relations_view().iter_relations())
+
+
+# ---- search with filters, facets and as-you-type (web UI, `/api/search`) -------------------
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?|unknown")
+_PLAIN_WORDS = re.compile(r"[\w\s'’-]*\w")
+
+
+@dataclass
+class SearchFilters:
+    """What a search may be narrowed to; every field optional. Dates are ISO at day, month or
+    year precision (`2024`, `2024-04`, `2024-04-05`), both ends inclusive; `language` is a
+    code or `unknown` (no reliable language); `story` and `entity` an id or unique prefix
+    (`entity` also a name or alias); `speaker` matches a quote's speaker or its entity's
+    aliases, as `quotes` does."""
+
+    date_from: str | None = None
+    date_to: str | None = None
+    outlet: str | None = None
+    language: str | None = None
+    story: str | None = None
+    entity: str | None = None
+    speaker: str | None = None
+
+    def active(self) -> dict[str, str]:
+        return {k: v for k, v in self.__dict__.items() if v}
+
+
+@dataclass
+class FilteredSearch(SearchResult):
+    """A search result with the filters as resolved (ids in full) and, when asked for, the
+    counts of the matching articles by outlet, language and month of publication."""
+
+    filters: dict[str, str] | None = None
+    facets: dict[str, list[tuple[str | None, int]]] | None = None
+
+
+def _period_bounds(value: str, name: str) -> tuple[str, str]:
+    """(first day, first day after) of an ISO date at day, month or year precision, as
+    strings that compare correctly with stored dates and datetimes."""
+    from datetime import date, timedelta
+
+    m = _DATE.fullmatch(value.strip())
+    if not m:
+        raise ValueError(f"{name}: {value!r} is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    y, mo, d = int(m[1]), int(m[2] or 1), int(m[3] or 1)
+    try:
+        start = date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"{name}: {value!r} is not a real date") from None
+    if m[3]:
+        after = start + timedelta(days=1)
+    elif m[2]:
+        after = date(y + (mo == 12), mo % 12 + 1, 1)
+    else:
+        after = date(y + 1, 1, 1) if y < 9999 else date(9999, 12, 31)
+    return start.isoformat()[:len(value.strip())], after.isoformat()
+
+
+def _filter_sql(store: Store, f: SearchFilters) -> tuple[list[str], list[Any], dict[str, str]]:
+    """SQL conditions on `articles a` for the filters, their parameters, and the filters as
+    resolved. ValueError for a value that is malformed or names nothing."""
+    from newsgraph.graph import find_entity
+
+    where: list[str] = []
+    params: list[Any] = []
+    resolved: dict[str, str] = {}
+    if f.date_from:
+        start, _ = _period_bounds(f.date_from, "date_from")
+        where.append("a.published >= ?")
+        params.append(start)
+        resolved["date_from"] = f.date_from.strip()
+    if f.date_to:
+        _, after = _period_bounds(f.date_to, "date_to")
+        where.append("a.published < ?")
+        params.append(after)
+        resolved["date_to"] = f.date_to.strip()
+    if f.date_from and f.date_to and params[0] >= params[1]:
+        raise ValueError("date_from is after date_to")
+    if f.outlet:
+        where.append("a.outlet = ? COLLATE NOCASE")
+        params.append(f.outlet.strip())
+        resolved["outlet"] = f.outlet.strip()
+    if f.language:
+        lang = f.language.strip()
+        if not _LANG.fullmatch(lang):
+            raise ValueError(f"language: {lang!r} is not a language code (e.g. en, pt-BR)")
+        if lang == "unknown":
+            where.append("a.language IS NULL")
+        else:
+            where.append("a.language = ? COLLATE NOCASE")
+            params.append(lang)
+        resolved["language"] = lang
+    if f.story:
+        story = store.stories_view().get_story(f.story.strip())
+        if story is None:
+            raise ValueError(f"story: no story with id {f.story!r}")
+        where.append("a.story_id = ?")
+        params.append(story.id)
+        resolved["story"] = story.id
+    if f.entity:
+        ent = find_entity(store, f.entity.strip())
+        if ent is None:
+            raise ValueError(f"entity: no entity matches {f.entity!r}")
+        where.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)")
+        params.append(ent.id)
+        resolved["entity"] = ent.id
+        resolved["entity_name"] = ent.name
+    if f.speaker:
+        like = f"%{f.speaker.strip()}%"
+        where.append("a.id IN (SELECT article_id FROM quotes WHERE speaker LIKE ? OR "
+                     "speaker_entity_id IN (SELECT id FROM entities WHERE name LIKE ? OR "
+                     "aliases LIKE ?))")
+        params += [like, like, like]
+        resolved["speaker"] = f.speaker.strip()
+    return where, params, resolved
+
+
+def as_you_type(query: str) -> str:
+    """A query typed so far as FTS5 would best read it mid-word: plain words, the last one as
+    a prefix (when it has 3+ characters: shorter prefixes match most of a big store).
+    Anything with FTS5 syntax in it is left as typed."""
+    words = _TOKEN.findall(query)
+    if not words or not _PLAIN_WORDS.fullmatch(query.strip()) or query[-1:].isspace():
+        return query
+    if any(w in ("AND", "OR", "NOT", "NEAR") for w in words):
+        return query
+    head = " ".join(f'"{w}"' for w in words[:-1])
+    last = f'"{words[-1]}"' + ("*" if len(words[-1]) >= 3 else "")
+    return f"{head} {last}".strip()
+
+
+def search_articles(db: str | Path, query: str | None = None,
+                    filters: SearchFilters | None = None, limit: int = 10, offset: int = 0,
+                    facets: bool = False, prefix: bool = False) -> FilteredSearch:
+    """Full-text search narrowed by `filters` (date range, outlet, language, story, entity,
+    speaker), best first; with no query, the filtered articles, newest first. `facets` adds
+    counts by outlet, language and month; `prefix` reads the query as typed so far
+    (`as_you_type`). A query FTS5 cannot parse is searched as plain words, as `search` does;
+    a bad filter raises ValueError."""
+    filters = filters or SearchFilters()
+    query = (query or "").strip()
+    with Store(db, readonly=True) as store:
+        where, params, resolved = _filter_sql(store, filters)
+        note = None
+        match = as_you_type(query) if prefix and query else query
+        if match:
+            try:
+                return _filtered(store, query, match, where, params, resolved, limit, offset,
+                                 facets, note)
+            except sqlite3.OperationalError:
+                match = _plain_query(query)
+                if not match:
+                    return FilteredSearch(query, 0, [], "the query has no words to search for",
+                                          resolved, {} if facets else None)
+                note = f"searched as plain words: {match}"
+        return _filtered(store, query, match, where, params, resolved, limit, offset, facets,
+                         note)
+
+
+def _filtered(store: Store, query: str, match: str, where: list[str], params: list[Any],
+              resolved: dict[str, str], limit: int, offset: int, facets: bool,
+              note: str | None) -> FilteredSearch:
+    if match:
+        source = "articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
+        where, params = ["articles_fts MATCH ?", *where], [match, *params]
+        cols = ("snippet(articles_fts, 1, char(2), char(3), ' … ', 16) AS snippet, "
+                "bm25(articles_fts, 4.0, 1.0) AS score")
+        order = "score, a.seq"
+    else:
+        source = "articles a"
+        cols = "substr(a.text, 1, 200) AS snippet, NULL AS score"
+        order = "a.published IS NULL, a.published DESC, a.seq"
+    cond = (" WHERE " + " AND ".join(where)) if where else ""
+    sql = (f"SELECT a.id, a.title, a.outlet, a.published, a.language, a.story_id, "
+           f"a.duplicate_of, {cols} FROM {source}{cond} ORDER BY {order} LIMIT ? OFFSET ?")
+    hits = [dict(r) for r in store.conn.execute(sql, [*params, limit, offset])]
+    counts: dict[str, list[tuple[str | None, int]]] | None = None
+    if facets:
+        # one pass over the matches gives the total and all three facets
+        rows = store.conn.execute(
+            f"SELECT a.outlet, coalesce(a.language, 'unknown'), substr(a.published, 1, 7), "
+            f"count(*) FROM {source}{cond} GROUP BY 1, 2, 3", params).fetchall()
+        total = sum(r[3] for r in rows)
+        counts = {name: _tally(rows, i) for i, name in enumerate(("outlet", "language",
+                                                                  "month"))}
+        counts["month"].sort(key=lambda kv: kv[0] or "~")
+    elif not where:
+        total = store.count()
+    else:
+        total = int(store.conn.execute(f"SELECT count(*) FROM {source}{cond}",
+                                       params).fetchone()[0])
+    return FilteredSearch(query, total, hits, note, resolved, counts)
+
+
+def _tally(rows: list[sqlite3.Row], col: int) -> list[tuple[str | None, int]]:
+    acc: dict[str | None, int] = {}
+    for r in rows:
+        acc[r[col]] = acc.get(r[col], 0) + r[3]
+    return sorted(acc.items(), key=lambda kv: (-kv[1], kv[0] or ""))
+
+
+def search_choices(db: str | Path, limit: int = 200) -> dict[str, list[tuple[str, int]]]:
+    """The outlets and languages of the whole store with their article counts, most first:
+    what the search page offers to filter by."""
+    with Store(db, readonly=True) as store:
+        q = store.conn.execute
+        return {
+            "outlet": [tuple(r) for r in q(
+                "SELECT outlet, count(*) FROM articles WHERE outlet IS NOT NULL "
+                "GROUP BY outlet ORDER BY 2 DESC, 1 LIMIT ?", (limit,))],
+            "language": [tuple(r) for r in q(
+                "SELECT coalesce(language, 'unknown'), count(*) FROM articles GROUP BY 1 "
+                "ORDER BY 2 DESC, 1 LIMIT ?", (limit,))],
+        }
+
+
+def entity_mentions_by_date(db: str | Path, entity_id: str
+                            ) -> tuple[list[tuple[str, int]], int]:
+    """(mentions of the entity by publication day of their article, in date order; mentions
+    in undated articles). Days only: a chart bins them."""
+    with Store(db, readonly=True) as store:
+        rows = store.conn.execute(
+            "SELECT substr(a.published, 1, 10), count(*) FROM mentions m "
+            "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? GROUP BY 1 "
+            "ORDER BY 1", (entity_id,)).fetchall()
+    dated = [(r[0], int(r[1])) for r in rows if r[0]]
+    undated = sum(int(r[1]) for r in rows if not r[0])
+    return dated, undated
