@@ -20,7 +20,7 @@ from typing import Any
 from newsgraph.timeline import TimelineItem
 
 W, H = 640, 300  # viewBox of the plots; CSS scales them to the column
-LEFT, RIGHT, TOP, BOTTOM = 84, 16, 12, 44
+LEFT, RIGHT, TOP, BOTTOM = 84, 40, 12, 44
 
 
 def day_of(value: str | None) -> date | None:
@@ -50,9 +50,11 @@ class Tick:
 class Point:
     x: float
     y: float
-    kind: str  # event | quote
-    title: str  # hover text
-    href: str
+    r: float
+    kind: str  # event | quote | mixed
+    count: int  # items on this spot (same report day and event time)
+    title: str  # hover text: the items, the first few in full
+    href: str  # the first item's article
 
 
 @dataclass
@@ -63,9 +65,11 @@ class Scatter:
     points: list[Point]
     xticks: list[Tick]
     yticks: list[Tick]
-    diagonal: tuple[float, float, float, float] | None
+    diagonal: tuple[float, float, float, float] | None  # where event time = report time
     strip_y: float | None  # the "no event time" row, when some items have none
     undated_points: list[Point] = field(default_factory=list)
+    dated: int = 0  # items with an event time
+    undated: int = 0  # items without one
     skipped: int = 0  # items with no report time either: listed in the table only
 
 
@@ -79,47 +83,50 @@ def _ticks(lo: int, hi: int, n: int = 5) -> list[int]:
     return out
 
 
+def _scale(lo: int, hi: int, a: float, b: float) -> Any:
+    return lambda o: a + (o - lo) / (hi - lo) * (b - a)
+
+
 def timeline_chart(items: list[TimelineItem], width: int = W, height: int = H
                    ) -> Scatter | None:
-    """Event time against report time for the items that have a report time; None when no
-    item has one (nothing to place)."""
+    """Event time (y) against report time (x) for the items that have a report time, each
+    axis on its own scale (a story reported over a week may tell of events a year before);
+    items on one spot are one dot sized by their number. None when no item has a report
+    time."""
     placed = [(it, day_of(it.reported), day_of(it.when)) for it in items]
     placed = [(it, rep, when) for it, rep, when in placed if rep is not None]
     if not placed:
         return None
-    days = [d.toordinal() for _, rep, when in placed for d in (rep, when) if d is not None]
-    lo, hi = min(days) - 1, max(days) + 1  # a day's margin: a one-day story still has width
+    xs = [rep.toordinal() for _, rep, _ in placed]
+    ys = [when.toordinal() for _, _, when in placed if when is not None]
+    xlo, xhi = min(xs) - 1, max(xs) + 1  # a day's margin: a one-day story still has width
+    ylo, yhi = (min(ys) - 1, max(ys) + 1) if ys else (xlo, xhi)
     x0, y0, x1, y1 = LEFT, TOP, width - RIGHT, height - BOTTOM
-    has_undated = any(when is None for _, _, when in placed)
-    strip = y1 - 14 if has_undated else None
-    y_low = y1 - 30 if has_undated else y1  # the dated part of the y axis
-
-    def sx(o: int) -> float:
-        return x0 + (o - lo) / (hi - lo) * (x1 - x0)
-
-    def sy(o: int) -> float:
-        return y_low - (o - lo) / (hi - lo) * (y_low - y0)
-
-    seen: Counter[tuple[int, int | None]] = Counter()
+    strip = y1 - 14 if len(ys) < len(placed) else None
+    sx, sy = _scale(xlo, xhi, x0, x1), _scale(ylo, yhi, (y1 - 30) if strip else y1, y0)
+    spots: dict[tuple[int, int | None], list[TimelineItem]] = {}
+    for it, rep, when in placed:
+        spots.setdefault((rep.toordinal(), when.toordinal() if when else None), []).append(it)
     points: list[Point] = []
     undated: list[Point] = []
-    for it, rep, when in placed:
-        key = (rep.toordinal(), when.toordinal() if when else None)
-        nudge = 5 * seen[key]  # several items on one spot: stack them, don't hide them
-        seen[key] += 1
-        title = (f"{it.kind} · {it.what} · {it.who or '?'}"
-                 f"{(' → ' + it.whom) if it.whom else ''} · event "
-                 f"{it.when or 'undated'} · reported {it.reported}: {it.text[:120]}")
-        href = f"/article/{it.article_id}"
-        if when is None:
-            undated.append(Point(sx(key[0]) + nudge, strip or y1, it.kind, title, href))
-        else:
-            points.append(Point(sx(key[0]) + nudge, sy(key[1] or lo), it.kind, title, href))
-    xt = [Tick(sx(o), date.fromordinal(o).isoformat()) for o in _ticks(lo + 1, hi - 1)]
-    yt = [Tick(sy(o), date.fromordinal(o).isoformat()) for o in _ticks(lo + 1, hi - 1)]
-    return Scatter(width, height, (x0, y0, x1, y1), points, xt, yt,
-                   (sx(lo), sy(lo), sx(hi), sy(hi)), strip, undated,
-                   len(items) - len(placed))
+    for (x, y), its in spots.items():
+        kinds = {it.kind for it in its}
+        lines = [f"{it.kind} · {it.what} · {it.who or '?'}"
+                 f"{(' → ' + it.whom) if it.whom else ''} · event {it.when or 'undated'}"
+                 f"{(' (' + it.precision + ')') if it.precision else ''} · reported "
+                 f"{it.reported}: {it.text[:100]}" for it in its[:6]]
+        if len(its) > 6:
+            lines.append(f"… and {len(its) - 6} more")
+        pt = Point(sx(x), sy(y) if y is not None else strip or y1,
+                   min(4 + 2.2 * math.sqrt(len(its) - 1), 14), kinds.pop() if len(kinds) == 1
+                   else "mixed", len(its), "\n".join(lines), f"/article/{its[0].article_id}")
+        (points if y is not None else undated).append(pt)
+    lo, hi = max(xlo, ylo), min(xhi, yhi)  # the days both axes show
+    diagonal = (sx(lo), sy(lo), sx(hi), sy(hi)) if lo < hi else None
+    xt = [Tick(sx(o), date.fromordinal(o).isoformat()) for o in _ticks(xlo + 1, xhi - 1)]
+    yt = [Tick(sy(o), date.fromordinal(o).isoformat()) for o in _ticks(ylo + 1, yhi - 1)]
+    return Scatter(width, height, (x0, y0, x1, y1), points, xt, yt, diagonal, strip, undated,
+                   len(ys), len(placed) - len(ys), len(items) - len(placed))
 
 
 @dataclass
@@ -187,7 +194,8 @@ def bar_chart(counts: list[tuple[str, int]], width: int = W, height: int = 180
     for i, p in enumerate(periods):
         n = binned.get(p, 0)
         h = (y1 - y0) * n / ymax
-        bars.append(Bar(x0 + i * slot + slot * 0.1, y1 - h, max(slot * 0.8, 1.0), h, p, n))
+        w = min(max(slot * 0.8, 1.0), 40.0)  # a lone bar stays a bar, not a wall
+        bars.append(Bar(x0 + i * slot + (slot - w) / 2, y1 - h, w, h, p, n))
     every = max(1, math.ceil(len(periods) / 6))
     ticks = [Tick(x0 + (i + 0.5) * slot, p) for i, p in enumerate(periods) if i % every == 0]
     return Bars(width, height, (x0, y0, x1, y1), bars, ticks, ymax, unit,
@@ -241,12 +249,12 @@ def radial_graph(name: str, related: list[Any], limit: int = 12, width: int = W,
         return None
     top = sorted(merged.items(), key=lambda kv: (-kv[1]["count"], kv[1]["name"]))[:limit]
     cx, cy = width / 2, height / 2
-    radius = min(width, height) / 2 - 44
+    rx, ry = width / 2 - 150, height / 2 - 44  # an ellipse: room for labels left and right
     most = top[0][1]["count"]
     nodes, edges = [], []
     for i, (eid, m) in enumerate(top):
         angle = -math.pi / 2 + 2 * math.pi * i / len(top)
-        x, y = cx + radius * math.cos(angle), cy + radius * math.sin(angle)
+        x, y = cx + rx * math.cos(angle), cy + ry * math.sin(angle)
         share = m["count"] / most
         cos = math.cos(angle)
         anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
@@ -255,7 +263,8 @@ def radial_graph(name: str, related: list[Any], limit: int = 12, width: int = W,
         ly = y + (r + 14 if math.sin(angle) > 0.3 and anchor == "middle" else
                   -(r + 6) if anchor == "middle" else 4)
         title = f"{m['name']} ({m['type']}): {', '.join(m['kinds'])}"
-        nodes.append(Node(x, y, r, m["name"], f"/entity/{eid}", title, anchor, lx, ly))
+        label = m["name"] if len(m["name"]) <= 22 else m["name"][:21] + "…"
+        nodes.append(Node(x, y, r, label, f"/entity/{eid}", title, anchor, lx, ly))
         edges.append(Edge(cx, cy, x, y, 1 + 5 * share, title))
     center = Node(cx, cy, 14, name, "", name, "middle", cx, cy + 30)
     return Graph(width, height, center, nodes, edges)

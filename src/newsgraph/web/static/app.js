@@ -195,6 +195,12 @@
       timer = setTimeout(run, 180);
     };
     last = params().toString();  /* what the server drew */
+    /* submit without the empty filter fields: /?q=x, not /?q=x&date_from=&outlet=&... */
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var p = params().toString();
+      location.assign(p ? "/?" + p : "/");
+    });
     box.addEventListener("input", later);
     form.addEventListener("change", later);
     document.querySelectorAll("[form=search]").forEach(function (f) {
