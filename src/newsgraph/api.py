@@ -411,68 +411,70 @@ def _period_bounds(value: str, name: str) -> tuple[str, str]:
     return start.isoformat()[:len(value.strip())], after.isoformat()
 
 
-def _filter_sql(store: Store, f: SearchFilters) -> tuple[list[str], list[Any], dict[str, str]]:
-    """SQL conditions on `articles a` for the filters, their parameters, and the filters as
-    resolved. ValueError for a value that is malformed or names nothing."""
+def _filter_sets(store: Store, f: SearchFilters, languages: list[str] | None
+                 ) -> tuple[list[tuple[str, list[Any]]], dict[str, str], bool]:
+    """The filters as subqueries that each select article seqs through an index (`SELECT seq
+    FROM articles WHERE published >= ?` reads the published index, never an article row: on a
+    big store the columns after `text` cost an overflow-page walk per row), the filters as
+    resolved, and whether they match nothing for sure. ValueError for a value that is
+    malformed or names nothing."""
     from newsgraph.graph import find_entity
 
-    where: list[str] = []
-    params: list[Any] = []
+    sets: list[tuple[str, list[Any]]] = []
     resolved: dict[str, str] = {}
-    if f.date_from:
-        start, _ = _period_bounds(f.date_from, "date_from")
-        where.append("a.published >= ?")
-        params.append(start)
-        resolved["date_from"] = f.date_from.strip()
-    if f.date_to:
-        _, after = _period_bounds(f.date_to, "date_to")
-        where.append("a.published < ?")
-        params.append(after)
-        resolved["date_to"] = f.date_to.strip()
-    if f.date_from and f.date_to and params[0] >= params[1]:
-        raise ValueError("date_from is after date_to")
+    nothing = False
+    if f.date_from or f.date_to:
+        lo = _period_bounds(f.date_from, "date_from")[0] if f.date_from else None
+        hi = _period_bounds(f.date_to, "date_to")[1] if f.date_to else None
+        if lo and hi and lo >= hi:
+            raise ValueError("date_from is after date_to")
+        conds = [c for c, v in (("published >= ?", lo), ("published < ?", hi)) if v]
+        sets.append((f"SELECT seq FROM articles WHERE {' AND '.join(conds)}",
+                     [v for v in (lo, hi) if v]))
+        resolved.update({k: v.strip() for k, v in (("date_from", f.date_from),
+                                                   ("date_to", f.date_to)) if v})
     if f.outlet:
-        where.append("a.outlet = ? COLLATE NOCASE")
-        params.append(f.outlet.strip())
+        sets.append(("SELECT seq FROM articles WHERE outlet = ? COLLATE NOCASE",
+                     [f.outlet.strip()]))
         resolved["outlet"] = f.outlet.strip()
     if f.language:
         lang = f.language.strip()
         if not _LANG.fullmatch(lang):
             raise ValueError(f"language: {lang!r} is not a language code (e.g. en, pt-BR)")
-        if lang == "unknown":
-            where.append("a.language IS NULL")
-        else:
-            where.append("a.language = ? COLLATE NOCASE")
-            params.append(lang)
         resolved["language"] = lang
+        known = {x.lower() for x in languages} if languages is not None else None
+        if known is not None and lang.lower() not in known:
+            nothing = True
+        elif known is None or len(known) > 1:  # one language in the store: no condition
+            sets.append(("SELECT seq FROM articles WHERE language IS NULL", []) if
+                        lang == "unknown" else
+                        ("SELECT seq FROM articles WHERE language = ? COLLATE NOCASE", [lang]))
     if f.story:
         story = store.stories_view().get_story(f.story.strip())
         if story is None:
             raise ValueError(f"story: no story with id {f.story!r}")
-        where.append("a.story_id = ?")
-        params.append(story.id)
+        sets.append(("SELECT seq FROM articles WHERE story_id = ?", [story.id]))
         resolved["story"] = story.id
     if f.entity:
         ent = find_entity(store, f.entity.strip())
         if ent is None:
             raise ValueError(f"entity: no entity matches {f.entity!r}")
-        where.append("a.id IN (SELECT article_id FROM mentions WHERE entity_id = ?)")
-        params.append(ent.id)
-        resolved["entity"] = ent.id
-        resolved["entity_name"] = ent.name
+        sets.append(("SELECT a.seq FROM mentions m JOIN articles a ON a.id = m.article_id "
+                     "WHERE m.entity_id = ?", [ent.id]))
+        resolved.update(entity=ent.id, entity_name=ent.name)
     if f.speaker:
         like = f"%{f.speaker.strip()}%"
-        where.append("a.id IN (SELECT article_id FROM quotes WHERE speaker LIKE ? OR "
-                     "speaker_entity_id IN (SELECT id FROM entities WHERE name LIKE ? OR "
-                     "aliases LIKE ?))")
-        params += [like, like, like]
+        sets.append(("SELECT a.seq FROM quotes q JOIN articles a ON a.id = q.article_id "
+                     "WHERE q.speaker LIKE ? OR q.speaker_entity_id IN (SELECT id FROM "
+                     "entities WHERE name LIKE ? OR aliases LIKE ?)", [like, like, like]))
         resolved["speaker"] = f.speaker.strip()
-    return where, params, resolved
+    return sets, resolved, nothing
 
 
 def as_you_type(query: str) -> str:
     """A query typed so far as FTS5 would best read it mid-word: plain words, the last one as
-    a prefix (when it has 3+ characters: shorter prefixes match most of a big store).
+    a prefix when it has 4+ characters (measured on 100k articles: a 3-letter prefix such as
+    "con*" expands to thousands of words and ranks in ~300 ms, a 4-letter one in ~30 ms).
     Anything with FTS5 syntax in it is left as typed."""
     words = _TOKEN.findall(query)
     if not words or not _PLAIN_WORDS.fullmatch(query.strip()) or query[-1:].isspace():
@@ -480,78 +482,127 @@ def as_you_type(query: str) -> str:
     if any(w in ("AND", "OR", "NOT", "NEAR") for w in words):
         return query
     head = " ".join(f'"{w}"' for w in words[:-1])
-    last = f'"{words[-1]}"' + ("*" if len(words[-1]) >= 3 else "")
+    last = f'"{words[-1]}"' + ("*" if len(words[-1]) >= 4 else "")
     return f"{head} {last}".strip()
 
 
 def search_articles(db: str | Path, query: str | None = None,
                     filters: SearchFilters | None = None, limit: int = 10, offset: int = 0,
-                    facets: bool = False, prefix: bool = False) -> FilteredSearch:
+                    facets: bool = False, prefix: bool = False,
+                    languages: list[str] | None = None) -> FilteredSearch:
     """Full-text search narrowed by `filters` (date range, outlet, language, story, entity,
-    speaker), best first; with no query, the filtered articles, newest first. `facets` adds
-    counts by outlet, language and month; `prefix` reads the query as typed so far
-    (`as_you_type`). A query FTS5 cannot parse is searched as plain words, as `search` does;
-    a bad filter raises ValueError."""
+    speaker), best first (bm25, title weighted); with no query, the filtered articles, newest
+    first. `facets` adds counts by outlet, language and month; `prefix` reads the query as
+    typed so far (`as_you_type`). `languages`, the store's languages if the caller has them
+    (e.g. cached from `search_choices`), spares a one-language store a pass over every
+    article. A query FTS5 cannot parse is searched as plain words, as `search` does; a bad
+    filter raises ValueError."""
     filters = filters or SearchFilters()
     query = (query or "").strip()
     with Store(db, readonly=True) as store:
-        where, params, resolved = _filter_sql(store, filters)
-        note = None
+        sets, resolved, nothing = _filter_sets(store, filters, languages)
+        if nothing:
+            return FilteredSearch(query, 0, [], None, resolved, {} if facets else None)
         match = as_you_type(query) if prefix and query else query
-        if match:
-            try:
-                return _filtered(store, query, match, where, params, resolved, limit, offset,
-                                 facets, note)
-            except sqlite3.OperationalError:
-                match = _plain_query(query)
-                if not match:
-                    return FilteredSearch(query, 0, [], "the query has no words to search for",
-                                          resolved, {} if facets else None)
-                note = f"searched as plain words: {match}"
-        return _filtered(store, query, match, where, params, resolved, limit, offset, facets,
-                         note)
+        note = None
+        try:
+            return _run_search(store, query, match, sets, resolved, limit, offset, facets,
+                               languages, None)
+        except sqlite3.OperationalError:
+            if not match:
+                raise
+            match = _plain_query(query)
+            if not match:
+                return FilteredSearch(query, 0, [], "the query has no words to search for",
+                                      resolved, {} if facets else None)
+            note = f"searched as plain words: {match}"
+        return _run_search(store, query, match, sets, resolved, limit, offset, facets,
+                           languages, note)
 
 
-def _filtered(store: Store, query: str, match: str, where: list[str], params: list[Any],
-              resolved: dict[str, str], limit: int, offset: int, facets: bool,
-              note: str | None) -> FilteredSearch:
+_SNIPPET = "snippet(articles_fts, 1, char(2), char(3), ' … ', 16)"
+_RANK = "bm25(articles_fts, 4.0, 1.0)"
+_HIT_COLUMNS = "id, title, outlet, published, language, story_id, duplicate_of"
+
+
+def _run_search(store: Store, query: str, match: str, sets: list[tuple[str, list[Any]]],
+                resolved: dict[str, str], limit: int, offset: int, facets: bool,
+                languages: list[str] | None, note: str | None) -> FilteredSearch:
+    q = store.conn.execute
+    set_params = [p for _, ps in sets for p in ps]
     if match:
-        source = "articles_fts JOIN articles a ON a.seq = articles_fts.rowid"
-        where, params = ["articles_fts MATCH ?", *where], [match, *params]
-        cols = ("snippet(articles_fts, 1, char(2), char(3), ' … ', 16) AS snippet, "
-                "bm25(articles_fts, 4.0, 1.0) AS score")
-        order = "score, a.seq"
+        # "+rowid": SQLite keeps the filter out of FTS5's hands (FTS5 would look each seq up
+        # in the index on its own, minutes on a big store) and tests each match against it
+        within = "".join(f" AND +rowid IN ({sql})" for sql, _ in sets)
+        matches = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?{within}"
+        m_params = [match, *set_params]
+        ranked = q(f"SELECT rowid, {_RANK} AS score FROM articles_fts WHERE articles_fts "
+                   f"MATCH ?{within} ORDER BY score, rowid LIMIT ? OFFSET ?",
+                   [*m_params, limit, offset]).fetchall()
+        seqs = [r[0] for r in ranked]
+        scores = {r[0]: r[1] for r in ranked}
+        marks = ",".join("?" * len(seqs))
+        snippets = dict(q(f"SELECT rowid, {_SNIPPET} FROM articles_fts WHERE articles_fts "
+                          f"MATCH ? AND rowid IN ({marks})", [match, *seqs]).fetchall()) \
+            if seqs else {}
+        total_sql, total_params = ((f"SELECT count(*) FROM ({matches})", m_params) if sets
+                                   else ("SELECT count(*) FROM articles_fts WHERE "
+                                         "articles_fts MATCH ?", [match]))
     else:
-        source = "articles a"
-        cols = "substr(a.text, 1, 200) AS snippet, NULL AS score"
-        order = "a.published IS NULL, a.published DESC, a.seq"
-    cond = (" WHERE " + " AND ".join(where)) if where else ""
-    sql = (f"SELECT a.id, a.title, a.outlet, a.published, a.language, a.story_id, "
-           f"a.duplicate_of, {cols} FROM {source}{cond} ORDER BY {order} LIMIT ? OFFSET ?")
-    hits = [dict(r) for r in store.conn.execute(sql, [*params, limit, offset])]
-    counts: dict[str, list[tuple[str | None, int]]] | None = None
-    if facets:
-        # one pass over the matches gives the total and all three facets
-        rows = store.conn.execute(
-            f"SELECT a.outlet, coalesce(a.language, 'unknown'), substr(a.published, 1, 7), "
-            f"count(*) FROM {source}{cond} GROUP BY 1, 2, 3", params).fetchall()
-        total = sum(r[3] for r in rows)
-        counts = {name: _tally(rows, i) for i, name in enumerate(("outlet", "language",
-                                                                  "month"))}
-        counts["month"].sort(key=lambda kv: kv[0] or "~")
-    elif not where:
-        total = store.count()
-    else:
-        total = int(store.conn.execute(f"SELECT count(*) FROM {source}{cond}",
-                                       params).fetchone()[0])
+        within = " AND ".join(f"seq IN ({sql})" for sql, _ in sets)
+        matches = "SELECT seq FROM articles" + (f" WHERE {within}" if within else "")
+        m_params = set_params
+        # newest first in the published index's own order: no sort, no article row read
+        listing = ("SELECT seq FROM articles{}" + (f" WHERE {within}" if within else "") +
+                   " ORDER BY published DESC, seq DESC LIMIT ? OFFSET ?")
+        seqs = [r[0] for r in _indexed(store, listing, [*m_params, limit, offset],
+                                       "articles_published")]
+        scores = {}
+        marks = ",".join("?" * len(seqs))
+        snippets = dict(q(f"SELECT seq, substr(text, 1, 200) FROM articles WHERE seq IN "
+                          f"({marks})", seqs).fetchall()) if seqs else {}
+        total_sql, total_params = f"SELECT count(*) FROM ({matches})", m_params
+    rows = {r[0]: dict(r) for r in q(f"SELECT seq, {_HIT_COLUMNS} FROM articles WHERE seq IN "
+                                     f"({marks})", seqs)} if seqs else {}
+    hits = [{**{k: v for k, v in rows[s].items() if k != "seq"},
+             "snippet": snippets.get(s), "score": scores.get(s)} for s in seqs if s in rows]
+    total = int(q(total_sql, total_params).fetchone()[0])
+    counts = _facets(store, matches, m_params, total, languages) if facets else None
     return FilteredSearch(query, total, hits, note, resolved, counts)
 
 
-def _tally(rows: list[sqlite3.Row], col: int) -> list[tuple[str | None, int]]:
-    acc: dict[str | None, int] = {}
-    for r in rows:
-        acc[r[col]] = acc.get(r[col], 0) + r[3]
-    return sorted(acc.items(), key=lambda kv: (-kv[1], kv[0] or ""))
+def _indexed(store: Store, sql: str, params: list[Any], index: str | None
+             ) -> list[sqlite3.Row]:
+    """`sql` with "{}" read through `index` (SQLite's planner would read the article rows
+    instead: on a big store, an overflow-page walk per row); a store without that index gets
+    the same answer, slower."""
+    if index:
+        try:
+            return store.conn.execute(sql.format(f" INDEXED BY {index}"), params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if "no such index" not in str(exc):
+                raise
+    return store.conn.execute(sql.format(""), params).fetchall()
+
+
+def _facets(store: Store, matches: str, params: list[Any], total: int,
+            languages: list[str] | None) -> dict[str, list[tuple[str | None, int]]]:
+    """Counts of the matching articles by outlet, language and month. Outlet and month read
+    only their indexes; language has none, so it is read from the articles only when the
+    store has more than one."""
+    def by(expr: str, index: str | None) -> list[tuple[str | None, int]]:
+        sql = f"SELECT {expr}, count(*) FROM articles{{}} WHERE seq IN ({matches}) GROUP BY 1"
+        return [(r[0], int(r[1])) for r in _indexed(store, sql, params, index)]
+
+    outlet = sorted(by("outlet", "articles_outlet"), key=lambda kv: (-kv[1], kv[0] or ""))
+    month = sorted(by("substr(published, 1, 7)", "articles_published"),
+                   key=lambda kv: kv[0] or "~")
+    if languages is not None and len(languages) <= 1:
+        language = [(languages[0] if languages else "unknown", total)] if total else []
+    else:
+        language = sorted(by("coalesce(language, 'unknown')", None),
+                          key=lambda kv: (-kv[1], kv[0] or ""))
+    return {"outlet": outlet, "language": language, "month": month}
 
 
 def search_choices(db: str | Path, limit: int = 200) -> dict[str, list[tuple[str, int]]]:

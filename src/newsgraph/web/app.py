@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsgraph import api
-from newsgraph.web.params import search_filters, unprocessable
+from newsgraph.web.params import search_filters, store_languages, unprocessable
 from newsgraph.web.render import article_dict, plain
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (1..500).")]
@@ -49,7 +49,8 @@ def api_router(db: str) -> APIRouter:
         and no `q`, the filtered articles newest first. Bad filter values are a 422."""
         if not (q or "").strip() and not filters.active():
             raise HTTPException(422, "give q= or at least one filter")
-        res = unprocessable(api.search_articles, db, q, filters, limit, offset, facets, prefix)
+        res = unprocessable(api.search_articles, db, q, filters, limit, offset, facets, prefix,
+                            store_languages(db))
         hits = [{**h, "snippet_parts": api.snippet_parts(h["snippet"] or "")} for h in res.hits]
         return {"query": res.query, "total": res.total, "note": res.note, "limit": limit,
                 "offset": offset, "filters": res.filters, "facets": res.facets, "hits": hits}

@@ -4,7 +4,6 @@ upload form's progress."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +14,13 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from newsgraph import api
 from newsgraph.web.charts import bar_chart, radial_graph, timeline_chart
-from newsgraph.web.params import query_string, search_filters, unprocessable
+from newsgraph.web.params import (
+    choices,
+    query_string,
+    search_filters,
+    store_languages,
+    unprocessable,
+)
 from newsgraph.web.render import raw_pieces, text_runs
 from newsgraph.web.upload import SUFFIXES
 
@@ -50,14 +55,15 @@ def pages_router(db: str) -> APIRouter:
              filters: api.SearchFilters = Depends(search_filters)) -> Response:
         q = (q or "").strip()
         params = {"q": q, **filters.active()}
-        common = {"q": q, "params": params, "choices": choices(), "offset": offset,
+        common = {"q": q, "params": params, "choices": choices(db), "offset": offset,
                   "page": PAGE, "active": filters.active()}
         if not q and not filters.active():
             total, recent = api.articles(db, PAGE, offset)
             return _page(request, "index.html", title="newsgraph", result=None, total=total,
                          recent=recent, stories=api.stories(db, None, 10), hits=[],
                          entities=[], quotes=[], months=None, **common)
-        result = unprocessable(api.search_articles, db, q, filters, PAGE, offset, True)
+        result = unprocessable(api.search_articles, db, q, filters, PAGE, offset, True,
+                               languages=store_languages(db))
         hits = [{**h, "parts": api.snippet_parts(h["snippet"] or "")} for h in result.hits]
         said = api.quotes(db, filters.speaker, q, None, 10, 0,
                           (result.filters or {}).get("story")) if q else []
@@ -138,21 +144,4 @@ def pages_router(db: str) -> APIRouter:
         return _page(request, "upload.html", title="upload", suffixes=SUFFIXES,
                      max_upload=request.app.state.max_upload)
 
-    def choices() -> dict[str, list[tuple[str, int]]]:
-        """The store's outlets and languages, cached until the store file changes: they cost
-        a pass over every article, too much for each page on a big store."""
-        key = tuple(_stamp(p) for p in (db, f"{db}-wal"))
-        if cache.get("key") != key:
-            cache.update(key=key, value=api.search_choices(db))
-        return cache["value"]
-
-    cache: dict[str, Any] = {}
     return r
-
-
-def _stamp(path: str) -> tuple[int, int]:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (0, 0)
-    return (st.st_mtime_ns, st.st_size)

@@ -3,6 +3,8 @@ both validate them the same way) and the helpers that turn `api`'s ValueErrors i
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode
@@ -50,3 +52,35 @@ def query_string(params: dict[str, Any], **changes: Any) -> str:
     """`params` with `changes` applied (None removes a key), as a query string for a link."""
     merged = {**params, **changes}
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+_choices: dict[str, tuple[Any, dict[str, list[tuple[str, int]]]]] = {}
+_choices_lock = threading.Lock()
+
+
+def _stamp(db: str) -> tuple[tuple[int, int], ...]:
+    out = []
+    for path in (db, f"{db}-wal"):
+        try:
+            st = os.stat(path)
+            out.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((0, 0))
+    return tuple(out)
+
+
+def choices(db: str) -> dict[str, list[tuple[str, int]]]:
+    """The store's outlets and languages with counts (`api.search_choices`), kept until the
+    store's files change: the languages cost a pass over every article (no index), seconds
+    on a 100k store, too much for each page or keystroke."""
+    key = _stamp(db)
+    with _choices_lock:  # one pass at a time, not one per waiting request
+        hit = _choices.get(db)
+        if hit is None or hit[0] != key:
+            hit = (key, api.search_choices(db))
+            _choices[db] = hit
+        return hit[1]
+
+
+def store_languages(db: str) -> list[str]:
+    return [code for code, _ in choices(db)["language"]]
