@@ -426,7 +426,7 @@ def _filter_sets(store: Store, f: SearchFilters, languages: list[str] | None
     if f.date_from or f.date_to:
         lo = _period_bounds(f.date_from, "date_from")[0] if f.date_from else None
         hi = _period_bounds(f.date_to, "date_to")[1] if f.date_to else None
-        if lo and hi and lo >= hi:
+        if lo and hi and (lo + "-01-01"[len(lo) - 4:]) >= hi:  # "2024-03" -> "2024-03-01"
             raise ValueError("date_from is after date_to")
         conds = [c for c, v in (("published >= ?", lo), ("published < ?", hi)) if v]
         sets.append((f"SELECT seq FROM articles WHERE {' AND '.join(conds)}",
