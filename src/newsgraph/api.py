@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
+from array import array
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +31,7 @@ __all__ = [
     "get_story", "StoryView", "events", "timeline", "TimelineItem",
     "get_quote", "statements", "QuoteStatement", "graph", "relations", "articles",
     "SearchFilters", "FilteredSearch", "search_articles", "search_choices", "as_you_type",
-    "entity_mentions_by_date",
+    "entity_mentions_by_date", "search_everything",
 ]
 
 
@@ -497,27 +500,58 @@ def search_articles(db: str | Path, query: str | None = None,
     (e.g. cached from `search_choices`), spares a one-language store a pass over every
     article. A query FTS5 cannot parse is searched as plain words, as `search` does; a bad
     filter raises ValueError."""
+    with Store(db, readonly=True) as store:
+        return _search_in(store, query, filters, limit, offset, facets, prefix, languages)
+
+
+def search_everything(db: str | Path, query: str | None = None,
+                      filters: SearchFilters | None = None, limit: int = 10, offset: int = 0,
+                      facets: bool = False, prefix: bool = False,
+                      languages: list[str] | None = None, side: int = 10
+                      ) -> tuple[FilteredSearch, list[Entity], list[Quote]]:
+    """What the search page shows, through one store connection: `search_articles`, plus
+    the entities whose names match the words and the quotes that hold them (narrowed by the
+    speaker and story filters), `side` of each; no query, no entities or quotes."""
+    with Store(db, readonly=True) as store:
+        found = _search_in(store, query, filters, limit, offset, facets, prefix, languages)
+        words = (query or "").strip()
+        if not words:
+            return found, [], []
+        f = filters or SearchFilters()
+        ents = store.entities(words, side)
+        try:
+            said = store.quotes(None, f.speaker, words, limit=side,
+                                story_id=(found.filters or {}).get("story"))
+        except sqlite3.OperationalError:
+            plain = _plain_query(words)
+            said = store.quotes(None, f.speaker, plain, limit=side,
+                                story_id=(found.filters or {}).get("story")) if plain else []
+        return found, ents, said
+
+
+def _search_in(store: Store, query: str | None, filters: SearchFilters | None, limit: int,
+               offset: int, facets: bool, prefix: bool, languages: list[str] | None
+               ) -> FilteredSearch:
     filters = filters or SearchFilters()
     query = (query or "").strip()
-    with Store(db, readonly=True) as store:
-        sets, resolved, nothing = _filter_sets(store, filters, languages)
-        if nothing:
-            return FilteredSearch(query, 0, [], None, resolved, {} if facets else None)
-        match = as_you_type(query) if prefix and query else query
-        note = None
-        try:
-            return _run_search(store, query, match, sets, resolved, limit, offset, facets,
-                               languages, None)
-        except sqlite3.OperationalError:
-            if not match:
-                raise
-            match = _plain_query(query)
-            if not match:
-                return FilteredSearch(query, 0, [], "the query has no words to search for",
-                                      resolved, {} if facets else None)
-            note = f"searched as plain words: {match}"
+    sets, resolved, nothing = _filter_sets(store, filters, languages)
+    if nothing:
+        return FilteredSearch(query, 0, [], None, resolved, {} if facets else None)
+    match = as_you_type(query) if prefix and query else query
+    note = None
+    try:
         return _run_search(store, query, match, sets, resolved, limit, offset, facets,
-                           languages, note)
+                           languages, None)
+    except sqlite3.OperationalError:
+        if not match:
+            raise
+        match = _plain_query(query)
+        if not match:
+            return FilteredSearch(query, 0, [], "the query has no words to search for",
+                                  resolved, {} if facets else None)
+        note = f"searched as plain words: {match}"
+    return _run_search(store, query, match, sets, resolved, limit, offset, facets, languages,
+                       note)
 
 
 _SNIPPET = "snippet(articles_fts, 1, char(2), char(3), ' … ', 16)"
@@ -585,22 +619,78 @@ def _indexed(store: Store, sql: str, params: list[Any], index: str | None
     return store.conn.execute(sql.format(""), params).fetchall()
 
 
+@dataclass
+class _Columns:
+    """The outlet and the month of publication of every article, by seq, read from their
+    indexes once per state of the store: counting a search's matches by them here costs a
+    quarter of an index scan per facet (10k articles: 2.8 -> 0.7 ms; 100k: 110 -> 25 ms)."""
+
+    stamp: tuple[tuple[int, int], ...]
+    outlet_names: list[str | None]
+    outlet: array[int]  # seq -> index into outlet_names
+    month_names: list[str | None]
+    month: array[int]
+
+
+_COLUMNS: dict[str, _Columns] = {}
+_COLUMNS_LOCK = threading.Lock()
+
+
+def _file_stamp(path: Path) -> tuple[tuple[int, int], ...]:
+    out = []
+    for p in (path, Path(f"{path}-wal")):
+        try:
+            st = p.stat()
+            out.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append((0, 0))
+    return tuple(out)
+
+
+def _columns(store: Store) -> _Columns:
+    stamp = _file_stamp(store.path)
+    key = str(store.path.resolve())
+    with _COLUMNS_LOCK:
+        cols = _COLUMNS.get(key)
+        if cols is not None and cols.stamp == stamp:
+            return cols
+        top = store.conn.execute("SELECT max(seq) FROM articles").fetchone()[0] or 0
+        maps = []
+        for expr, index in (("outlet", "articles_outlet"),
+                            ("substr(published, 1, 7)", "articles_published")):
+            names: dict[str | None, int] = {}
+            by_seq = array("I", bytes(4 * (top + 1)))
+            for seq, value in _indexed(store, f"SELECT seq, {expr} FROM articles{{}}", [],
+                                       index):
+                by_seq[seq] = names.setdefault(value, len(names))
+            maps.append((list(names), by_seq))
+        cols = _Columns(stamp, maps[0][0], maps[0][1], maps[1][0], maps[1][1])
+        _COLUMNS[key] = cols
+        return cols
+
+
 def _facets(store: Store, matches: str, params: list[Any], total: int,
             languages: list[str] | None) -> dict[str, list[tuple[str | None, int]]]:
-    """Counts of the matching articles by outlet, language and month. Outlet and month read
-    only their indexes; language has none, so it is read from the articles only when the
+    """Counts of the matching articles by outlet, language and month. Outlet and month come
+    from `_columns`; language has no index, so it is read from the articles only when the
     store has more than one."""
-    def by(expr: str, index: str | None) -> list[tuple[str | None, int]]:
-        sql = f"SELECT {expr}, count(*) FROM articles{{}} WHERE seq IN ({matches}) GROUP BY 1"
-        return [(r[0], int(r[1])) for r in _indexed(store, sql, params, index)]
+    cols = _columns(store)
+    seqs = [r[0] for r in store.conn.execute(matches, params)]
+    if seqs and max(seqs) >= len(cols.outlet):  # written since the stamp was read
+        _COLUMNS.pop(str(store.path.resolve()), None)
+        cols = _columns(store)
 
-    outlet = sorted(by("outlet", "articles_outlet"), key=lambda kv: (-kv[1], kv[0] or ""))
-    month = sorted(by("substr(published, 1, 7)", "articles_published"),
-                   key=lambda kv: kv[0] or "~")
+    def count(names: list[str | None], by_seq: array[int]) -> list[tuple[str | None, int]]:
+        return [(names[i], n) for i, n in Counter(map(by_seq.__getitem__, seqs)).items()]
+
+    outlet = sorted(count(cols.outlet_names, cols.outlet), key=lambda kv: (-kv[1], kv[0] or ""))
+    month = sorted(count(cols.month_names, cols.month), key=lambda kv: kv[0] or "~")
     if languages is not None and len(languages) <= 1:
         language = [(languages[0] if languages else "unknown", total)] if total else []
     else:
-        language = sorted(by("coalesce(language, 'unknown')", None),
+        sql = ("SELECT coalesce(language, 'unknown'), count(*) FROM articles WHERE seq IN "
+               f"({matches}) GROUP BY 1")
+        language = sorted(((r[0], int(r[1])) for r in store.conn.execute(sql, params)),
                           key=lambda kv: (-kv[1], kv[0] or ""))
     return {"outlet": outlet, "language": language, "month": month}
 

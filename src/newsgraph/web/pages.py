@@ -29,8 +29,10 @@ STATIC = HERE / "static"
 PAGE = 20
 
 # autoescape on for every template: article text is always rendered as text
+# auto_reload off: templates are package data, so no stat of each one on every request
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                   auto_reload=False)
 _env.globals["query_string"] = query_string
 templates = Jinja2Templates(env=_env)
 
@@ -62,16 +64,14 @@ def pages_router(db: str) -> APIRouter:
             return _page(request, "index.html", title="newsgraph", result=None, total=total,
                          recent=recent, stories=api.stories(db, None, 10), hits=[],
                          entities=[], quotes=[], months=None, **common)
-        result = unprocessable(api.search_articles, db, q, filters, PAGE, offset, True,
-                               languages=store_languages(db))
+        result, ents, said = unprocessable(api.search_everything, db, q, filters, PAGE,
+                                           offset, True, languages=store_languages(db))
         hits = [{**h, "parts": api.snippet_parts(h["snippet"] or "")} for h in result.hits]
-        said = api.quotes(db, filters.speaker, q, None, 10, 0,
-                          (result.filters or {}).get("story")) if q else []
         months = [(m, n) for m, n in (result.facets or {}).get("month", []) if m]
         return _page(request, "index.html", title=f"{q or 'filtered'} · newsgraph",
-                     result=result, hits=hits, entities=api.entities(db, q, 10) if q else [],
-                     quotes=said, total=result.total, recent=[], stories=[],
-                     months=bar_chart(months), **common)
+                     result=result, hits=hits, entities=ents, quotes=said,
+                     total=result.total, recent=[], stories=[], months=bar_chart(months),
+                     **common)
 
     @r.get("/article/{article_id}")
     def article(request: Request, article_id: str) -> Response:
