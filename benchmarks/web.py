@@ -222,6 +222,38 @@ def serve(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise SystemExit("newsgraph serve did not start")
 
 
+TYPED = ["earthquake", "police said", "hollywood star", "the court", "murder charge",
+         "fire", "election results"]
+
+
+async def _typing(port: int, rounds: int = 3) -> dict[str, float]:
+    """What as-you-type costs: for each phrase, every prefix a user types, the three requests
+    static/app.js sends at once (articles with counts, entities, quotes); the time until all
+    three answered, per keystroke. One user, so this is latency, not load."""
+    from urllib.parse import urlencode
+
+    clients = [Client(port) for _ in range(3)]
+    times: list[float] = []
+    for _ in range(rounds):
+        for phrase in TYPED:
+            for n in range(1, len(phrase) + 1):
+                q = phrase[:n]
+                search = {"q": q, "limit": 20, "facets": "true", "prefix": "true"}
+                urls = [f"/api/search?{urlencode(search)}",
+                        f"/api/entities?{urlencode({'q': q, 'limit': 10})}",
+                        f"/api/quotes?{urlencode({'q': q, 'limit': 10, 'prefix': 'true'})}"]
+                t0 = time.perf_counter()
+                done = await asyncio.gather(*(c.get(u) for c, u in
+                                              zip(clients, urls, strict=True)))
+                times.append(time.perf_counter() - t0)
+                assert all(status == 200 for status, _ in done), (q, done)
+    for c in clients:
+        await c.close()
+    times.sort()
+    return {"keystrokes": len(times), "p50_ms": _pct(times, 50), "p90_ms": _pct(times, 90),
+            "p99_ms": _pct(times, 99), "max_ms": 1000 * times[-1]}
+
+
 def cpu_seconds(root: int) -> float:
     """User + system CPU seconds of `root` and its descendants (uvicorn workers), from
     /proc: what the server spent, whatever else the machine was doing."""
@@ -270,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="1: `newsgraph serve`; more: `python -m newsgraph.web --workers N`")
     ap.add_argument("--db", type=Path, help="use (or build, if missing) this store")
     ap.add_argument("--build-only", action="store_true")
+    ap.add_argument("--typing", action="store_true",
+                    help="instead of the load: as-you-type latency, one user, every prefix")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(dir="/dev/shm" if Path("/dev/shm").is_dir() else None) as t:
@@ -283,6 +317,17 @@ def main(argv: list[str] | None = None) -> int:
         stored, paths = _paths(db)
         port = _free_port()
         proc = serve(db, port, args.workers)
+        if args.typing:
+            try:
+                asyncio.run(_load(port, paths, 2, 2.0))
+                typed = asyncio.run(_typing(port))
+            finally:
+                proc.terminate()
+                proc.wait(10)
+            print(f"\n{stored:,} articles, as you type {len(TYPED)} phrases x 3 rounds "
+                  f"(search with counts + entities + quotes per keystroke, at once):")
+            print(" ".join(f"{k} {v:,.0f}" for k, v in typed.items()))
+            return 0
         try:
             # warm-up: the first requests load templates and fill SQLite's page cache
             asyncio.run(_load(port, paths, 4, 2.0))

@@ -29,21 +29,30 @@ def chromium_path() -> str | None:
     return next((p for p in map(shutil.which, BROWSERS) if p), None)
 
 
+def _unavailable(reason: str) -> None:
+    """Skip, saying why; fail instead when NEWSGRAPH_REQUIRE_BROWSER=1 (.ci/run sets it once
+    Chromium is installed, so a browser that stops working can't pass as a skip)."""
+    if os.environ.get("NEWSGRAPH_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser tests can't run: {reason}")
+    pytest.skip(f"browser tests skipped: {reason}")
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import Error, sync_playwright
     except ImportError:
-        pytest.skip("browser tests skipped: Playwright is not installed "
-                    "(pip install -e '.[dev]')")
+        _unavailable("Playwright is not installed (pip install -e '.[dev]')")
     exe = chromium_path()
     if exe is None:
-        pytest.skip("browser tests skipped: no Chromium found (apt-get install chromium, or "
-                    "set NEWSGRAPH_CHROMIUM)")
+        _unavailable("no Chromium found (apt-get install chromium, or set NEWSGRAPH_CHROMIUM)")
     with sync_playwright() as pw:
-        # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start
-        b = pw.chromium.launch(executable_path=exe, headless=True,
-                               args=["--no-sandbox", "--disable-gpu"])
+        try:
+            # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start
+            b = pw.chromium.launch(executable_path=exe, headless=True,
+                                   args=["--no-sandbox", "--disable-gpu"])
+        except Error as exc:
+            _unavailable(f"{exe} did not start: {str(exc).splitlines()[0]}")
         yield b
         b.close()
 
