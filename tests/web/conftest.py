@@ -46,6 +46,9 @@ def browser() -> Iterator[Any]:
     exe = chromium_path()
     if exe is None:
         _unavailable("no Chromium found (apt-get install chromium, or set NEWSGRAPH_CHROMIUM)")
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)  # a busy CI machine: wait longer than the default 5 s
     with sync_playwright() as pw:
         try:
             # --no-sandbox: CI runs as root, where Chromium's sandbox refuses to start

@@ -6,6 +6,7 @@ requests that leave the server and for console errors (see conftest.py)."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -248,3 +249,27 @@ def test_phone_layout(page_for: Any, server: Any, ids: dict[str, str], shot: Any
     page.goto("/?q=NATO")
     hits, facets = page.locator("#hits").bounding_box(), page.locator("#facets").bounding_box()
     assert hits and facets and facets["y"] > hits["y"]  # counts below the results, not beside
+
+
+def test_live_results_show_markup_as_text(page_for: Any, ingest_server: Any) -> None:
+    """An article holding <script> and onerror= shows them as text in the as-you-type
+    results too (built with textContent), and nothing runs."""
+    import urllib.request
+
+    from tests.test_web import XSS
+
+    req = urllib.request.Request(f"{ingest_server.url}/api/ingest?filename=evil.txt",
+                                 data=XSS.encode(), method="POST")
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        assert json.loads(resp.read())["summary"]["articles_new"] == 1
+    page = page_for(ingest_server)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto("/")
+    page.fill("#q", "payload")
+    expect(page.locator("#count")).to_have_text(re.compile(r"^1 article\(s\) match"))
+    assert "<script>alert(1)</script>" in text(page, "#hits")
+    assert page.locator("#hits script, #hits img").count() == 0
+    page.goto("/?q=payload")  # and the server's page
+    assert "<script>alert(1)</script>" in text(page, "#hits")
+    assert dialogs == []
