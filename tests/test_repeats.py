@@ -82,3 +82,57 @@ def test_counts_carry_over_to_later_runs(tmp_path: Path) -> None:
     rows = _texts(tmp_path / "s.db")
     # stored articles are not rewritten; the new ones see the counts from the first run
     assert [TAGLINE in text for text, _ in rows] == [True, True, False, False]
+
+
+def test_annotations_follow_the_text_when_learned_lines_go(tmp_path: Path) -> None:
+    """The workers' NLP runs before the driver drops learned lines: every mention, quote and
+    event offset must still point at its own words in the stored (shorter) text."""
+    desk = "Daily Example Metro Desk"  # not prose, on every page of the outlet: learned
+    folder = tmp_path / "corpus" / "daily-example"
+    folder.mkdir(parents=True)
+    for i, (title, p1, p2) in enumerate(STORIES):
+        quote = f"“We will not give up on the people of district {i + 1},” Mayor Anna Berg said."
+        (folder / f"{i}.txt").write_text(
+            f"{title}\n\n{desk}\n\n{p1}\n\n{quote}\n\n{p2}\n", encoding="utf-8")
+    db = tmp_path / "s.db"
+    api.ingest([str(folder)], db=db)
+    with Store(db, readonly=True) as store:
+        articles = list(store.iter_articles())
+        assert len(articles) == 4
+        for art in articles:
+            assert desk not in art.text and "repeated across outlet" in [
+                d.reason for d in art.removed]
+            quotes = store.quotes(article_id=art.id)
+            assert [q.text for q in quotes if q.type == "direct"] == [
+                next(q.text for q in quotes if q.text.startswith("We will not give up"))]
+            for q in quotes:
+                assert art.text[q.start:q.end] == q.text
+                if q.speaker_start is not None:
+                    assert art.text[q.speaker_start:q.speaker_end] == q.speaker_mention
+            mentions = store.article_mentions(art.id)
+            assert any(m.text == "Anna Berg" for m in mentions)
+            for m in mentions:
+                assert art.text[m.start:m.end] == m.text
+            for ev in store.events_view().events(article_id=art.id, limit=1000):
+                assert art.text[ev.start:ev.end] == ev.sentence
+                assert art.text[ev.trigger_start:ev.trigger_end] == ev.trigger
+
+
+def test_an_annotation_in_a_dropped_line_goes_and_the_article_says_so() -> None:
+    from newsgraph.records import Article, Mention
+    from newsgraph.stages.clean import clean_article, drop_lines
+    from newsgraph.stages.remap import remap_annotations
+
+    raw = "Title here\n\nFirst line by Alpha.\nSecond line by Beta.\n\nThird line by Gamma.\n"
+    art = clean_article(Article(id="a1", source_path="x.txt", raw_text=raw), "text")
+    names = ("Alpha", "Beta", "Gamma")
+    art.mentions = [Mention(art.text.index(n), art.text.index(n) + len(n), n, "ORG")
+                    for n in names]
+    second = next(i for i, s in enumerate(art.segments)
+                  if art.text[s.clean:s.clean + s.length].startswith("Second"))
+    old_text, old_segments = art.text, art.segments
+    drop_lines(art, {second: "repeated across outlet"})
+    remap_annotations(art, old_text, old_segments)
+    assert [m.text for m in art.mentions] == ["Alpha", "Gamma"]
+    assert all(art.text[m.start:m.end] == m.text for m in art.mentions)
+    assert art.notes["annotations_in_learned_lines"] == {"mentions": 1}

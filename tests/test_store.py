@@ -194,3 +194,35 @@ def test_ingest_gc_settings_are_restored() -> None:
     with ingest_gc():
         assert gc.get_threshold() == INGEST_THRESHOLDS
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_store_from_before_the_seq_band_index_still_finds_near_copies(seeds_dir: Path,
+                                                                      tmp_path: Path) -> None:
+    """A schema-7 store (band rows keyed by article id, migration 008 not yet applied) keeps its
+    LSH index: after the migration, a repost of a stored article is found as its near-copy."""
+    db = tmp_path / "old.db"
+    api.ingest([str(seeds_dir)], db=db)
+    conn = sqlite3.connect(db)  # take the store back to schema 7, as an older newsgraph left it
+    conn.executescript(
+        "BEGIN;"
+        "CREATE TABLE dedup_bands (band INTEGER NOT NULL, article_id TEXT NOT NULL);"
+        "INSERT INTO dedup_bands SELECT b.band, s.article_id FROM dedup_band_seqs b"
+        " JOIN dedup_signatures s ON s.seq = b.seq;"
+        "CREATE INDEX dedup_bands_band ON dedup_bands(band);"
+        "DROP TABLE dedup_band_seqs; DROP INDEX dedup_signatures_seq;"
+        "PRAGMA user_version=7; COMMIT;")
+    bands = conn.execute("SELECT count(*) FROM dedup_bands").fetchone()[0]
+    conn.close()
+    seed = sorted(seeds_dir.iterdir())[1]
+    repost = tmp_path / "repost"
+    repost.mkdir()
+    (repost / "copy.txt").write_text(
+        seed.read_text("utf-8") + "\nThis paragraph was added by the outlet that reposted it.\n",
+        "utf-8")
+    api.ingest([str(repost)], db=db)
+    with Store(db, readonly=True) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] >= 8
+        moved = store.conn.execute("SELECT count(*) FROM dedup_band_seqs").fetchone()[0]
+        assert moved > bands > 0  # the old rows moved over, the repost's rows added
+        by_path = {Path(a.source_path).name: a for a in store.iter_articles()}
+        assert by_path["copy.txt"].duplicate_of == by_path[seed.name].id

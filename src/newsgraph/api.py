@@ -28,6 +28,7 @@ __all__ = [
     "extract_article", "SearchResult", "quotes", "entities", "get_entity", "stories",
     "get_story", "StoryView", "events", "timeline", "TimelineItem",
     "get_quote", "statements", "QuoteStatement", "graph", "relations", "articles",
+    "ingest_to_parquet", "load", "reprocess",
     "SearchFilters", "FilteredSearch", "search_articles", "search_choices", "as_you_type",
     "entity_mentions_by_date", "search_everything",
 ]
@@ -49,12 +50,59 @@ def ingest(
     the RunReport (and the store's errors table), never raised."""
     settings = (settings or load_settings()).merged(db=str(db) if db else None, jobs=jobs)
     if engine is None:
-        from newsgraph.engines.local import LocalEngine
+        from newsgraph.engines import make_engine
 
-        engine = LocalEngine(settings, settings.jobs)
+        engine = make_engine(settings)
     with Store(settings.db) as store:
         args = {"paths": list(paths), "jobs": settings.jobs, "engine": engine.name}
         return Ingest(store, settings, engine, progress).run(list(paths), args)
+
+
+def ingest_to_parquet(
+    paths: list[str],
+    out: str | Path,
+    jobs: int | None = None,
+    settings: Settings | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    engine: Any = None,
+) -> Any:
+    """The map stages' results straight to Parquet shards in `out` (part-NNNNNN.parquet, with a
+    completion marker each in out/_markers), written by the workers; a re-run does only the
+    shards without a marker. `load(out, db)` puts them into a store (parquet_out.py)."""
+    from newsgraph.parquet_out import write_shards
+
+    settings = (settings or load_settings()).merged(jobs=jobs)
+    if engine is None:
+        from newsgraph.engines import make_engine
+
+        engine = make_engine(settings)
+    return write_shards(list(paths), out, settings, engine, progress)
+
+
+def load(out: str | Path, db: str | Path | None = None, settings: Settings | None = None,
+         progress: Callable[[str, int], None] | None = None) -> RunReport:
+    """Parquet shards written by `ingest_to_parquet` into the store, through the corpus stages
+    (duplicates, learned lines, entities, stories): the same store as `ingest` of the inputs."""
+    from newsgraph.parquet_out import load_shards
+
+    settings = (settings or load_settings()).merged(db=str(db) if db else None)
+    return load_shards(out, settings, progress)
+
+
+def reprocess(db: str | Path | None = None, jobs: int | None = None,
+              settings: Settings | None = None, engine: Any = None) -> Any:
+    """Re-run what changed stage versions affect (reprocess.py): the NLP stage on the workers
+    for articles whose nlp version differs, then entities, relations and statements; stories
+    when their version differs. Cleaning/metadata/dedup changes are only counted."""
+    from newsgraph.reprocess import reprocess as run
+
+    settings = (settings or load_settings()).merged(db=str(db) if db else None, jobs=jobs)
+    if engine is None:
+        from newsgraph.engines import make_engine
+
+        engine = make_engine(settings.merged(nlp=True))
+    with Store(settings.db) as store:
+        return run(store, settings, engine)
 
 
 @dataclass

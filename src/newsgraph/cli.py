@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -37,13 +37,27 @@ def ingest(
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
     config: Annotated[str | None, typer.Option(help="A settings TOML file.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", help="local (process pool) or dask (LocalCluster of --jobs workers, "
+                         "or the cluster at --scheduler).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="A running dask scheduler, e.g. tcp://10.0.0.5:8786 "
+                            "(implies --engine dask).")] = None,
+    out_parquet: Annotated[str | None, typer.Option(
+        "--out-parquet", help="Write the per-article results as Parquet shards to this folder "
+                              "(workers write them; one completion marker per shard) instead "
+                              "of the store; then `newsgraph load DIR`.")] = None,
 ) -> None:
     """Read .txt, .html/.htm, .jsonl and .warc(.gz) inputs into the store.
 
     Exit status: 0 every input was read, 1 some were not (listed), 2 usage error."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    settings = load_settings(config, db=db, jobs=jobs)
+    from newsgraph.engines import ENGINES
+
+    if engine is not None and engine not in ENGINES:
+        raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
+    settings = load_settings(config, db=db, jobs=jobs, engine=engine, scheduler=scheduler)
     progress = Progress(
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
         TextColumn("· {task.fields[articles]} articles"), TimeElapsedColumn(),
@@ -64,12 +78,40 @@ def ingest(
                 progress.update(task, articles=done_articles)
 
         try:
-            report = api.ingest(paths, settings=settings, progress=on_progress)
+            if out_parquet:
+                shards = api.ingest_to_parquet(paths, out_parquet, settings=settings,
+                                               progress=on_progress)
+            else:
+                report = api.ingest(paths, settings=settings, progress=on_progress)
         except KeyboardInterrupt:
             err.print("[yellow]interrupted[/]: every committed batch is kept; "
                       "run the same command again to finish.")
             raise typer.Exit(130) from None
-    table = Table(title=f"ingest summary — store {escape(str(Path(settings.db)))}",
+    if out_parquet:
+        _shard_summary(shards, out_parquet)
+        return
+    _ingest_summary(report, settings.db)
+
+
+def _shard_summary(shards: Any, out_dir: str) -> None:
+    table = Table(title=f"ingest summary — Parquet shards in {escape(out_dir)}", show_header=False)
+    for name, value in (("files read", shards.run.files_seen),
+                        ("shards complete", shards.shards),
+                        ("  of them done before (skipped)",
+                         shards.shards_done_before),
+                        ("items", shards.items),
+                        ("articles", shards.articles),
+                        ("inputs with errors", len(shards.errors))):
+        table.add_row(name, f"{value:,}")
+    out.print(table)
+    for e in shards.errors[:50]:
+        out.print(f"  {e.code} {escape(e.path)}: {escape(e.message)}")
+    out.print(f"next: newsgraph load {escape(out_dir)} --db FILE")
+    raise typer.Exit(shards.exit_code)
+
+
+def _ingest_summary(report: api.RunReport, db: str) -> None:
+    table = Table(title=f"ingest summary — store {escape(str(Path(db)))}",
                   show_header=False)
     rows = [
         ("files read", report.files_seen - report.files_skipped),
@@ -91,6 +133,52 @@ def ingest(
         if len(report.errors) > 50:
             out.print(f"  … and {len(report.errors) - 50} more: newsgraph errors --db {db}")
     raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def load(
+    folder: Annotated[str, typer.Argument(help="Parquet shards (ingest --out-parquet DIR).")],
+    db: DbOption = "newsgraph.db",
+    config: Annotated[str | None, typer.Option(help="A settings TOML file.")] = None,
+) -> None:
+    """Load Parquet shards into the store: duplicates, learned lines, entities, stories, as
+    `newsgraph ingest` of the same inputs would (the same store, byte for byte)."""
+    settings = load_settings(config, db=db)
+    try:
+        report = api.load(folder, settings=settings)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]: every committed batch is kept; "
+                  "run the same command again to finish.")
+        raise typer.Exit(130) from None
+    _ingest_summary(report, settings.db)
+
+
+@app.command()
+def reprocess(
+    db: DbOption = "newsgraph.db",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Worker processes.")] = 1,
+    engine: Annotated[str | None, typer.Option("--engine", help="local or dask.")] = None,
+    scheduler: Annotated[str | None, typer.Option("--scheduler",
+                                                  help="A running dask scheduler.")] = None,
+    config: Annotated[str | None, typer.Option(help="A settings TOML file.")] = None,
+) -> None:
+    """Re-run what changed stage versions affect: NLP (then entities, relations, statements)
+    for articles whose nlp version differs, stories when the story version differs."""
+    settings = load_settings(config, db=db, jobs=jobs, engine=engine, scheduler=scheduler)
+    if not Path(settings.db).exists():
+        err.print(f"[red]error[/] no store at {escape(settings.db)}")
+        raise typer.Exit(2)
+    report = api.reprocess(settings=settings)
+    table = Table(title=f"reprocess — store {escape(settings.db)}", show_header=False)
+    table.add_row("articles", f"{report.articles:,}")
+    table.add_row("NLP stale / re-run", f"{report.nlp_stale:,} / {report.nlp_done:,}")
+    table.add_row("stories re-done", "yes" if report.stories_redone else "no")
+    for stage, n in sorted(report.upstream_stale.items()):
+        table.add_row(f"made by an older {stage} (re-ingest)", f"{n:,}")
+    out.print(table)
+    for e in report.errors[:50]:
+        out.print(f"  {e.code} {escape(e.path)}: {escape(e.message)}")
+    raise typer.Exit(1 if report.errors else 0)
 
 
 @app.command()

@@ -47,6 +47,12 @@ class Settings:
     stories: bool = True
     language_min_chars: int = 40
     language_min_score: float = 0.5
+    # Engine for the map stages: "local" (in-process / process pool) or "dask" (a LocalCluster
+    # of `jobs` workers, or the running cluster at `scheduler`, e.g. tcp://10.0.0.5:8786)
+    engine: str = "local"
+    scheduler: str = ""
+    # `ingest --out-parquet DIR`: items per Parquet shard (one worker task, one marker)
+    parquet_shard_size: int = 1000
 
     def merged(self, **overrides: Any) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

@@ -18,6 +18,7 @@ CODES: dict[str, str] = {
     "E201": "store error",
     "E202": "store is newer than this newsgraph",
     "E301": "stage failed on this article",
+    "E401": "engine cannot start",
 }
 
 
@@ -38,3 +39,7 @@ class InputError(NewsgraphError):
 
 class StoreError(NewsgraphError):
     """The store cannot be opened or written."""
+
+
+class EngineError(NewsgraphError):
+    """The engine cannot start (its package is missing, the scheduler cannot be reached)."""

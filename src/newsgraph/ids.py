@@ -23,3 +23,14 @@ def article_id(raw_text: str, url: str | None) -> str:
     """An article is its decoded raw content plus its URL: the same input read twice gets the same
     id (re-ingest adds nothing), while the same text at two URLs stays two articles (reposts)."""
     return "a" + content_hash("article/1", url or None, raw_text)[:19]
+
+
+def quote_id(article_id: str, start: int, end: int) -> str:
+    """A quote is where it stands in its article's cleaned text."""
+    return "q" + content_hash("quote/1", article_id, str(start), str(end))[:19]
+
+
+def event_id(article_id: str, trigger_start: int, trigger_end: int, action: str) -> str:
+    """An event is its trigger's place in the article's cleaned text and its PLOVER type."""
+    return "e" + content_hash("event/1", article_id, str(trigger_start), str(trigger_end),
+                              action)[:19]

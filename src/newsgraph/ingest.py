@@ -94,8 +94,10 @@ class Ingest:
     def _raw_docs(self, inputs: list[InputFile]) -> Iterator[tuple[int, RawDoc]]:
         number = 0
         done_files = self.done_files
+        self._inputs_left = len(inputs)
         for item in inputs:
             self.report.files_seen += 1
+            self._inputs_left -= 1
             try:
                 st = os.stat(item.path)
             except OSError as exc:
@@ -162,10 +164,14 @@ class Ingest:
         size = self.settings.batch_size
         if self.settings.nlp:  # see Settings.nlp_task_size
             size = min(size, self.settings.nlp_task_size)
+        jobs = getattr(self.engine, "jobs", 1)
         for number, raw in self._raw_docs(inputs):
             batch.append(raw)
             numbers.append(number)
-            if len(batch) >= size:
+            limit = size
+            if jobs > 1:  # smaller last tasks: no worker idles while another ends a big one
+                limit = max(1, min(size, self._inputs_left // (2 * jobs)))
+            if len(batch) >= limit:
                 self._numbers.append(numbers)
                 yield batch
                 batch, numbers = [], []

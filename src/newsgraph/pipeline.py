@@ -118,7 +118,7 @@ class NlpStage(BaseStage):
         self.nlp = load_nlp(self.settings.nlp_model)
 
     def process(self, batch: list[Article]) -> list[Article]:
-        from newsgraph.ids import content_hash
+        from newsgraph.ids import quote_id
         from newsgraph.stages.entities import mentions_from_doc
         from newsgraph.stages.events import extract_events
         from newsgraph.stages.quote_times import said_on
@@ -136,7 +136,7 @@ class NlpStage(BaseStage):
             article.quotes = extract_quotes(article.text, doc=doc, title=article.title)
             for q in article.quotes:
                 q.article_id = article.id
-                q.id = "q" + content_hash("quote/1", article.id, str(q.start), str(q.end))[:19]
+                q.id = quote_id(article.id, q.start, q.end)
                 when = said_on(q, doc, article.published)
                 if when:
                     q.notes["said_on"] = when

@@ -6,7 +6,8 @@ from __future__ import annotations
 import multiprocessing as mp
 import signal
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from newsgraph.config import Settings
 from newsgraph.gcpolicy import tune_for_ingest
@@ -31,6 +32,11 @@ def _run(batch: list[RawDoc]) -> list[Article | IngestError]:
     return _worker.process(batch)
 
 
+def _run_task(fn: Callable[[Worker, Any], Any], item: Any) -> Any:
+    assert _worker is not None, "worker used before its initializer ran"
+    return fn(_worker, item)
+
+
 class LocalEngine:
     name = "local"
 
@@ -40,11 +46,17 @@ class LocalEngine:
         self._pool: mp.pool.Pool | None = None
 
     def map(self, batches: Iterable[list[RawDoc]]) -> Iterator[list[Article | IngestError]]:
+        yield from self.map_tasks(None, batches)
+
+    def map_tasks(self, fn: Callable[[Worker, Any], Any] | None,
+                  items: Iterable[Any]) -> Iterator[Any]:
+        """`fn(worker, item)` for each item (default: `worker.process(batch)`), in input order;
+        used for tasks other than one batch, e.g. a Parquet shard (parquet_out.py)."""
         if self.jobs == 1:
             worker = Worker(self.settings)
             worker.setup()
-            for batch in batches:
-                yield worker.process(batch)
+            for item in items:
+                yield worker.process(item) if fn is None else fn(worker, item)
             return
         ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
         if ctx.get_start_method() == "fork":
@@ -52,8 +64,9 @@ class LocalEngine:
         self._pool = ctx.Pool(self.jobs, initializer=_init, initargs=(self.settings,))
         try:
             pending: deque[mp.pool.AsyncResult] = deque()
-            for batch in batches:
-                pending.append(self._pool.apply_async(_run, (batch,)))
+            for item in items:
+                pending.append(self._pool.apply_async(_run, (item,)) if fn is None
+                               else self._pool.apply_async(_run_task, (fn, item)))
                 while len(pending) >= 8 * self.jobs:  # workers keep busy while the driver commits
                     yield pending.popleft().get()
             while pending:

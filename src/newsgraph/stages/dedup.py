@@ -162,11 +162,22 @@ class Deduplicator:
         for key in keys:
             for cand in self._bands.get(key, ()):
                 seen.setdefault(cand.article_id, cand)
+        cands = sorted((c for c in seen.values() if c.article_id != article.id),
+                       key=lambda c: c.order)  # first-seen wins a tie
+        if not cands:
+            return
+        import numpy as np  # lazy: only the driver's near-duplicate check needs it
+
+        # every candidate's Jaccard estimate at once (100k stored: ~33 candidates an article)
+        mine = np.frombuffer(sig.minhash, dtype=np.uint32)
+        equal = (np.stack([np.frombuffer(c.minhash, dtype=np.uint32) for c in cands])
+                 == mine).sum(axis=1)
+        estimates = equal / len(mine)  # the same float as jaccard(): one IEEE division
+        floor = min(self.settings.dedup_threshold, 0.3)  # below both, no candidate can pass
         best: tuple[float, Candidate, float, float] | None = None
-        for cand in sorted(seen.values(), key=lambda c: c.order):  # first-seen wins a tie
-            if cand.article_id == article.id:
-                continue
-            j = jaccard(sig.minhash, cand.minhash)
+        for idx in np.flatnonzero(estimates >= floor).tolist():
+            cand = cands[idx]
+            j = float(estimates[idx])
             # |A ∩ B| from the Jaccard estimate, over the smaller set: catches a repost that
             # adds or cuts paragraphs, whose Jaccard falls while containment stays high.
             inter = j * (sig.n_shingles + cand.n_shingles) / (1 + j)

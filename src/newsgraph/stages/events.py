@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsgraph.ids import content_hash
+from newsgraph.ids import event_id
 from newsgraph.records import Event
 from newsgraph.stages import plover
 from newsgraph.stages.timex import find_times
@@ -274,7 +274,7 @@ def _sentence_events(sent: Any, doc: Any, published: str | None,
             target=target[0], target_start=target[1], target_end=target[2],
             date=date, date_precision=precision, notes=notes, article_id=article_id,
         )
-        ev.id = "e" + content_hash("event/1", article_id, str(s), str(e), cat)[:19]
+        ev.id = event_id(article_id, s, e, cat)
         events.append(ev)
     return events
 

@@ -20,6 +20,7 @@ from newsgraph.records import Article
 from newsgraph.stages.boilerplate import line_key
 from newsgraph.stages.clean import drop_lines, is_prose
 from newsgraph.stages.dedup import Signature, jaccard
+from newsgraph.stages.remap import remap_annotations
 
 VERSION = "repeats/1"
 REASON = "repeated across outlet"
@@ -101,7 +102,9 @@ class RepeatLearner:
         for art, grp, lines in per_article:
             drops = {i: REASON for i, h, _ in lines if self._is_boilerplate(self.counts[(grp, h)])}
             if drops and len(drops) < len(art.segments):  # never empty an article entirely
+                old_text, old_segments = art.text, art.segments
                 drop_lines(art, drops)
+                remap_annotations(art, old_text, old_segments)  # NLP ran on the old text
                 art.line_keys = None
             art.versions["repeats"] = VERSION
         return [(g, h, self.counts[(g, h)]) for g, h in sorted(touched)]
