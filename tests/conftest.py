@@ -37,3 +37,9 @@ def seeds_copy(tmp_path: Path) -> Path:
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--screenshots", action="store_true", default=False,
+                     help="browser tests (tests/web) save a PNG of each page they check "
+                          "under tests/web/screenshots/")

@@ -19,6 +19,7 @@ from newsgraph.config import Settings, load_settings
 from newsgraph.errors import InputError
 from newsgraph.ingest import Ingest, RunReport
 from newsgraph.records import Article, Entity, Event, IngestError, Quote, RawDoc
+from newsgraph.search import FilteredSearch, SearchFilters, as_you_type, search_in
 from newsgraph.store import Store
 from newsgraph.timeline import TimelineItem
 
@@ -28,6 +29,8 @@ __all__ = [
     "get_story", "StoryView", "events", "timeline", "TimelineItem",
     "get_quote", "statements", "QuoteStatement", "graph", "relations", "articles",
     "ingest_to_parquet", "load", "reprocess",
+    "SearchFilters", "FilteredSearch", "search_articles", "search_choices", "as_you_type",
+    "entity_mentions_by_date", "search_everything",
 ]
 
 
@@ -397,3 +400,74 @@ def relations(db: str | Path) -> list[Any]:
     """Every stored edge (`stages.relations.Relation`) in first-seen order."""
     with Store(db, readonly=True) as store:
         return list(store.relations_view().iter_relations())
+
+
+# ---- search with filters, counts and as-you-type (web UI, `/api/search`): newsgraph/search.py
+
+def search_articles(db: str | Path, query: str | None = None,
+                    filters: SearchFilters | None = None, limit: int = 10, offset: int = 0,
+                    facets: bool = False, prefix: bool = False,
+                    languages: list[str] | None = None) -> FilteredSearch:
+    """Full-text search narrowed by `filters` (date range, outlet, language, story, entity,
+    speaker), best first (bm25, title weighted); with no query, the filtered articles, newest
+    first. `facets` adds counts by outlet, language and month; `prefix` reads the query as
+    typed so far (`as_you_type`). `languages`, the store's languages if the caller has them
+    (e.g. cached from `search_choices`), spares a one-language store a pass over every
+    article. A query FTS5 cannot parse is searched as plain words, as `search` does; a bad
+    filter raises ValueError."""
+    with Store(db, readonly=True) as store:
+        return search_in(store, query, filters, limit, offset, facets, prefix, languages)
+
+
+def search_everything(db: str | Path, query: str | None = None,
+                      filters: SearchFilters | None = None, limit: int = 10, offset: int = 0,
+                      facets: bool = False, prefix: bool = False,
+                      languages: list[str] | None = None, side: int = 10
+                      ) -> tuple[FilteredSearch, list[Entity], list[Quote]]:
+    """What the search page shows, through one store connection: `search_articles`, plus
+    the entities whose names match the words and the quotes that hold them (narrowed by the
+    speaker and story filters), `side` of each; no query, no entities or quotes."""
+    with Store(db, readonly=True) as store:
+        found = search_in(store, query, filters, limit, offset, facets, prefix, languages)
+        words = (query or "").strip()
+        if not words:
+            return found, [], []
+        f = filters or SearchFilters()
+        ents = store.entities(words, side)
+        try:
+            said = store.quotes(None, f.speaker, words, limit=side,
+                                story_id=(found.filters or {}).get("story"))
+        except sqlite3.OperationalError:
+            plain = _plain_query(words)
+            said = store.quotes(None, f.speaker, plain, limit=side,
+                                story_id=(found.filters or {}).get("story")) if plain else []
+        return found, ents, said
+
+
+def search_choices(db: str | Path, limit: int = 200) -> dict[str, list[tuple[str, int]]]:
+    """The outlets and languages of the whole store with their article counts, most first:
+    what the search page offers to filter by."""
+    with Store(db, readonly=True) as store:
+        q = store.conn.execute
+        return {
+            "outlet": [tuple(r) for r in q(
+                "SELECT outlet, count(*) FROM articles WHERE outlet IS NOT NULL "
+                "GROUP BY outlet ORDER BY 2 DESC, 1 LIMIT ?", (limit,))],
+            "language": [tuple(r) for r in q(
+                "SELECT coalesce(language, 'unknown'), count(*) FROM articles GROUP BY 1 "
+                "ORDER BY 2 DESC, 1 LIMIT ?", (limit,))],
+        }
+
+
+def entity_mentions_by_date(db: str | Path, entity_id: str
+                            ) -> tuple[list[tuple[str, int]], int]:
+    """(mentions of the entity by publication day of their article, in date order; mentions
+    in undated articles). Days only: a chart bins them."""
+    with Store(db, readonly=True) as store:
+        rows = store.conn.execute(
+            "SELECT substr(a.published, 1, 10), count(*) FROM mentions m "
+            "JOIN articles a ON a.id = m.article_id WHERE m.entity_id = ? GROUP BY 1 "
+            "ORDER BY 1", (entity_id,)).fetchall()
+    dated = [(r[0], int(r[1])) for r in rows if r[0]]
+    undated = sum(int(r[1]) for r in rows if not r[0])
+    return dated, undated

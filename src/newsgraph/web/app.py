@@ -3,27 +3,34 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.exception_handlers import (
     http_exception_handler,
     request_validation_exception_handler,
 )
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsgraph import api
+from newsgraph.web.params import search_filters, store_languages, unprocessable
 from newsgraph.web.render import article_dict, plain
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (1..500).")]
 Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
 Text = Annotated[str | None, Query(max_length=500)]
 
-# Pages: no scripts at all, styles only from here; /docs (Swagger UI) is left out of this.
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-       "base-uri 'none'; frame-ancestors 'none'")
+# Pages: scripts, styles, images and fetches only from this server, never inline (article text
+# can't run even if it escaped); /docs has its own policy (web/docs.py).
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+       "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 
 
 def _not_found(what: str, ident: str) -> HTTPException:
@@ -34,13 +41,24 @@ def api_router(db: str) -> APIRouter:
     r = APIRouter(prefix="/api", tags=["api"])
 
     @r.get("/search")
-    def search(q: Annotated[str, Query(min_length=1, max_length=500)], limit: Limit = 10,
-               offset: Offset = 0) -> dict[str, Any]:
-        """Full-text search over articles (FTS5 syntax; unparseable queries as plain words)."""
-        res = api.search(db, q, limit, offset)
+    def search(q: Annotated[str | None, Query(max_length=500)] = None, limit: Limit = 10,
+               offset: Offset = 0,
+               filters: api.SearchFilters = Depends(search_filters),
+               facets: Annotated[bool, Query(description="Counts by outlet, language and "
+                                                         "month.")] = False,
+               prefix: Annotated[bool, Query(description="Read the last word as a prefix "
+                                                         "(as you type).")] = False,
+               ) -> dict[str, Any]:
+        """Full-text search over articles (FTS5 syntax; unparseable queries as plain words),
+        narrowed by filters (dates, outlet, language, story, entity, speaker); with filters
+        and no `q`, the filtered articles newest first. Bad filter values are a 422."""
+        if not (q or "").strip() and not filters.active():
+            raise HTTPException(422, "give q= or at least one filter")
+        res = unprocessable(api.search_articles, db, q, filters, limit, offset, facets, prefix,
+                            store_languages(db))
         hits = [{**h, "snippet_parts": api.snippet_parts(h["snippet"] or "")} for h in res.hits]
         return {"query": res.query, "total": res.total, "note": res.note, "limit": limit,
-                "offset": offset, "hits": hits}
+                "offset": offset, "filters": res.filters, "facets": res.facets, "hits": hits}
 
     @r.get("/articles")
     def articles(limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
@@ -85,11 +103,14 @@ def api_router(db: str) -> APIRouter:
 
     @r.get("/quotes")
     def quotes(speaker: Text = None, q: Text = None, story: Text = None,
-               article: Text = None, limit: Limit = 50, offset: Offset = 0
+               article: Text = None, limit: Limit = 50, offset: Offset = 0,
+               prefix: Annotated[bool, Query(description="Read the last word of `q` as a "
+                                                         "prefix (as you type).")] = False,
                ) -> list[dict[str, Any]]:
         """Quotes, by speaker (name or alias), words, story and article."""
-        return plain(api.quotes(db, speaker or None, q or None, article or None, limit, offset,
-                                story or None))
+        words = api.as_you_type(q) if prefix and q else q
+        return plain(api.quotes(db, speaker or None, words or None, article or None, limit,
+                                offset, story or None))
 
     @r.get("/quotes/{quote_id}")
     def quote(quote_id: str) -> dict[str, Any]:
@@ -133,6 +154,21 @@ def api_router(db: str) -> APIRouter:
     return r
 
 
+# Threads for the sync routes. Their work is CPU-bound Python under one GIL: AnyIO's default
+# of 40 let 50 clients interleave 40 requests at once and stretched the slowest (50 clients,
+# 10k articles: p99 695 ms with 40, 438 ms with 4, same throughput); a few more than the cores
+# keep SQLite's GIL-free reads overlapping.
+THREADS = int(os.environ.get("NEWSGRAPH_WEB_THREADS", "6"))
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
+    yield
+
+
 def create_app(db: str, allow_ingest: bool = False, max_upload: int | None = None) -> FastAPI:
     """The app over one store. Read-only unless `allow_ingest`: then POST /api/ingest takes
     one uploaded file (at most `max_upload` bytes) through `api.ingest`."""
@@ -141,13 +177,15 @@ def create_app(db: str, allow_ingest: bool = False, max_upload: int | None = Non
     with Store(db, readonly=True):  # fail now, with the store's own error, not per request
         pass
     app = FastAPI(title="newsgraph", summary="News read through its evidence.",
-                  redoc_url=None)
+                  redoc_url=None, docs_url=None,  # /docs: web/docs.py, from vendored assets
+                  lifespan=_lifespan)
     app.state.db = db
     app.state.allow_ingest = allow_ingest
     app.include_router(api_router(db))
     from newsgraph.web.upload import MAX_UPLOAD, ingest_router
 
-    app.include_router(ingest_router(db, allow_ingest, max_upload or MAX_UPLOAD))
+    app.state.max_upload = max_upload or MAX_UPLOAD
+    app.include_router(ingest_router(db, allow_ingest, app.state.max_upload))
 
     from fastapi.staticfiles import StaticFiles
 
@@ -155,6 +193,9 @@ def create_app(db: str, allow_ingest: bool = False, max_upload: int | None = Non
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages_router(db))
+    from newsgraph.web.docs import docs_router
+
+    app.include_router(docs_router())
 
     @app.exception_handler(StarletteHTTPException)
     async def errors(request: Request, exc: StarletteHTTPException) -> Response:
@@ -170,12 +211,37 @@ def create_app(db: str, allow_ingest: bool = False, max_upload: int | None = Non
                           for e in exc.errors())
         return render_error(request, 422, f"bad parameters: {wrong}")
 
-    @app.middleware("http")
-    async def headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        if not request.url.path.startswith("/docs"):
-            response.headers["Content-Security-Policy"] = CSP
-        return response
-
+    app.add_middleware(SecurityHeaders)
     return app
+
+
+class SecurityHeaders:
+    """Adds nosniff and the CSP (unless the route set its own, as /docs does) to every
+    response. Plain ASGI: Starlette's @app.middleware("http") wraps each response in extra
+    tasks and streams, measurable on every request (benchmarks/web.py)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Content-Type-Options"] = "nosniff"
+                if "content-security-policy" not in headers:
+                    headers["Content-Security-Policy"] = CSP
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def app_from_env() -> FastAPI:
+    """The app for `uvicorn --factory newsgraph.web.app:app_from_env` (several worker
+    processes need an import string, not an app object): the store from NEWSGRAPH_WEB_DB,
+    uploads on when NEWSGRAPH_WEB_ALLOW_INGEST is 1. Used by `python -m newsgraph.web`."""
+    return create_app(os.environ["NEWSGRAPH_WEB_DB"],
+                      allow_ingest=os.environ.get("NEWSGRAPH_WEB_ALLOW_INGEST") == "1")

@@ -1,25 +1,39 @@
-"""Server-rendered pages (Jinja2, autoescaped): thin over `newsgraph.api`, no scripts."""
+"""Server-rendered pages (Jinja2, autoescaped): thin over `newsgraph.api`. Every page works
+without JavaScript; static/app.js only adds as-you-type search, the `/` shortcut and the
+upload form's progress."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from newsgraph import api
+from newsgraph.web.charts import bar_chart, radial_graph, timeline_chart
+from newsgraph.web.params import (
+    choices,
+    query_string,
+    search_filters,
+    store_languages,
+    unprocessable,
+)
 from newsgraph.web.render import raw_pieces, text_runs
+from newsgraph.web.upload import SUFFIXES
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 PAGE = 20
 
 # autoescape on for every template: article text is always rendered as text
+# auto_reload off: templates are package data, so no stat of each one on every request
 _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
-                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                   undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                   auto_reload=False)
+_env.globals["query_string"] = query_string
 templates = Jinja2Templates(env=_env)
 
 Text = Annotated[str | None, Query(max_length=500)]
@@ -39,20 +53,25 @@ def pages_router(db: str) -> APIRouter:
     r = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 
     @r.get("/")
-    def home(request: Request, q: Text = None, offset: Offset = 0) -> Response:
+    def home(request: Request, q: Text = None, offset: Offset = 0,
+             filters: api.SearchFilters = Depends(search_filters)) -> Response:
         q = (q or "").strip()
-        if not q:
+        params = {"q": q, **filters.active()}
+        common = {"q": q, "params": params, "choices": choices(db), "offset": offset,
+                  "page": PAGE, "active": filters.active()}
+        if not q and not filters.active():
             total, recent = api.articles(db, PAGE, offset)
-            return _page(request, "index.html", title="newsgraph", q="", result=None,
-                         stats=api.stats(db), total=total, recent=recent,
-                         stories=api.stories(db, None, 10), offset=offset, page=PAGE,
-                         entities=[], quotes=[])
-        result = api.search(db, q, PAGE, offset)
+            return _page(request, "index.html", title="newsgraph", result=None, total=total,
+                         recent=recent, stories=api.stories(db, None, 10), hits=[],
+                         entities=[], quotes=[], months=None, **common)
+        result, ents, said = unprocessable(api.search_everything, db, q, filters, PAGE,
+                                           offset, True, languages=store_languages(db))
         hits = [{**h, "parts": api.snippet_parts(h["snippet"] or "")} for h in result.hits]
-        return _page(request, "index.html", title=f"{q} · newsgraph", q=q, result=result,
-                     hits=hits, offset=offset, page=PAGE, entities=api.entities(db, q, 10),
-                     quotes=api.quotes(db, query=q, limit=10), stats=None, recent=[],
-                     stories=[], total=result.total)
+        months = [(m, n) for m, n in (result.facets or {}).get("month", []) if m]
+        return _page(request, "index.html", title=f"{q or 'filtered'} · newsgraph",
+                     result=result, hits=hits, entities=ents, quotes=said,
+                     total=result.total, recent=[], stories=[], months=bar_chart(months),
+                     **common)
 
     @r.get("/article/{article_id}")
     def article(request: Request, article_id: str) -> Response:
@@ -72,7 +91,7 @@ def pages_router(db: str) -> APIRouter:
             raise HTTPException(404, f"no story with id {story_id}")
         _, items = api.timeline(db, story_id=found.id)
         return _page(request, "story.html", title=found.title or found.id, s=found,
-                     items=items)
+                     items=items, chart=timeline_chart(items))
 
     @r.get("/stories")
     def stories(request: Request, q: Text = None) -> Response:
@@ -86,8 +105,10 @@ def pages_router(db: str) -> APIRouter:
             raise HTTPException(404, f"no entity with id {entity_id}")
         _, related = api.graph(db, found.id, None, 30)
         _, items = api.timeline(db, entity=found.id, limit=200)
+        dated, undated = api.entity_mentions_by_date(db, found.id)
         return _page(request, "entity.html", title=found.name, e=found, quotes=said,
-                     related=related, items=items)
+                     related=related, items=items, mentions=bar_chart(dated),
+                     undated=undated, graph=radial_graph(found.name, related))
 
     @r.get("/entities")
     def entities(request: Request, q: Text = None) -> Response:
@@ -110,10 +131,17 @@ def pages_router(db: str) -> APIRouter:
 
     @r.get("/api-docs")
     def api_docs(request: Request) -> Response:
-        """The JSON API's reference from its OpenAPI schema, served locally (the Swagger UI at
-        /docs loads its script from a CDN and is blank offline)."""
+        """The JSON API's reference from its OpenAPI schema, as a plain page (no script)."""
         ops = [(path, method.upper(), op) for path, methods in
                request.app.openapi()["paths"].items() for method, op in methods.items()]
         return _page(request, "api_docs.html", title="JSON API", ops=ops)
+
+    @r.get("/upload")
+    def upload(request: Request) -> Response:
+        if not request.app.state.allow_ingest:
+            raise HTTPException(403, "ingest is disabled: start the server with "
+                                     "newsgraph serve --allow-ingest")
+        return _page(request, "upload.html", title="upload", suffixes=SUFFIXES,
+                     max_upload=request.app.state.max_upload)
 
     return r

@@ -6,6 +6,7 @@ their content, so an article's source path stays readable and a re-upload adds n
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from pathlib import Path
@@ -33,6 +34,7 @@ def safe_name(filename: str) -> str:
 
 def ingest_router(db: str, allow: bool, max_bytes: int = MAX_UPLOAD) -> APIRouter:
     r = APIRouter(prefix="/api", tags=["api"])
+    one_at_a_time = asyncio.Lock()  # the store has one writer: uploads queue, never collide
 
     @r.post("/ingest")
     async def ingest(request: Request,
@@ -61,7 +63,8 @@ def ingest_router(db: str, allow: bool, max_bytes: int = MAX_UPLOAD) -> APIRoute
         path = folder / f"{hashlib.sha256(data).hexdigest()[:16]}_{name}"
         if not path.exists():
             path.write_bytes(data)
-        report = await run_in_threadpool(api.ingest, [str(path)], db)
+        async with one_at_a_time:
+            report = await run_in_threadpool(api.ingest, [str(path)], db)
         return {"file": name, "stored_as": str(path), "summary": report.summary(),
                 "errors": [e.to_dict() for e in report.errors]}
 
