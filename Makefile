@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/nlp.py
 	$(BIN)/python benchmarks/stories.py
+	$(BIN)/python benchmarks/web.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests eval benchmarks

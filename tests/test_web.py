@@ -306,3 +306,35 @@ def test_ingest_upload(tmp_path: Path) -> None:
     assert client.post("/api/ingest", params={"filename": "empty.txt"},
                        content=b"").status_code == 422
     assert client.post("/api/ingest", content=b"x").status_code == 422  # no filename
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_answers_on_loopback(seed_store: Path, workers: int) -> None:
+    """`newsgraph serve` as a user runs it (one process, or several with --workers)."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    script = Path(sys.executable).with_name("newsgraph")
+    proc = subprocess.Popen([str(script), "serve", "--db", str(seed_store), "--port", str(port),
+                             "--workers", str(workers)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, body = time.monotonic() + 60, None
+        while body is None and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(
+                        f"http://127.0.0.1:{port}/api/search?q=Lukashenko", timeout=5) as r:
+                    body = r.read().decode()
+            except OSError:
+                time.sleep(0.2)
+        assert body is not None, proc.stdout.read() if proc.poll() is not None else "no answer"
+        assert '"total":2' in body.replace(" ", "")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

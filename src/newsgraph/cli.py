@@ -575,6 +575,9 @@ def serve(
     allow_ingest: Annotated[bool, typer.Option(
         "--allow-ingest", help="Accept uploads (POST /api/ingest); read-only without it.")]
     = False,
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Server processes (each opens the store read-only per request); "
+        "more than one serves more clients at once (see benchmarks/web.py).")] = 1,
 ) -> None:
     """Serve the web UI and the JSON API (/api, docs at /docs) over a store, read-only unless
     --allow-ingest."""
@@ -586,8 +589,16 @@ def serve(
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"[yellow]warning[/]: serving on {escape(host)}, reachable beyond this "
                   "machine")
-    out.print(f"serving {escape(db)} on http://{escape(host)}:{port} (Ctrl-C stops)")
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    out.print(f"serving {escape(db)} on http://{escape(host)}:{port} with {workers} "
+              "process(es) (Ctrl-C stops)")
+    if workers == 1:
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+        return
+    # several processes: uvicorn imports the app in each, from the environment
+    os.environ["NEWSGRAPH_WEB_DB"] = db
+    os.environ["NEWSGRAPH_WEB_ALLOW_INGEST"] = "1" if allow_ingest else "0"
+    uvicorn.run("newsgraph.web.app:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning")
 
 
 def main() -> None:

@@ -13,6 +13,7 @@ import sqlite3
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,14 +36,15 @@ ARTICLE_COLUMNS = (
 _JSON_COLUMNS = ("notes", "versions", "hints")
 
 
-def _migrations() -> list[tuple[int, str]]:
+@cache  # the files ship with the package: read once per process, not per store opened
+def _migrations() -> tuple[tuple[int, str], ...]:
     folder = resources.files("newsgraph.store") / "migrations"
     found = []
     for entry in folder.iterdir():
         match = re.match(r"(\d+)_.*\.sql$", entry.name)
         if match:
             found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def _now() -> str:
