@@ -203,10 +203,8 @@ def _paths(db: Path, n: int = 400) -> tuple[int, dict[str, list[str]]]:
 
 
 def serve(db: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """`newsgraph serve` (one process, as users run it), or `python -m newsgraph.web` with
-    `workers` uvicorn workers."""
-    cmd = ([str(NEWSGRAPH), "serve"] if workers == 1 else
-           [str(NEWSGRAPH.parent / "python"), "-m", "newsgraph.web", "--workers", str(workers)])
+    """`newsgraph serve --workers N`, as users run it."""
+    cmd = [str(NEWSGRAPH), "serve", "--workers", str(workers)]
     proc = subprocess.Popen([*cmd, "--db", str(db), "--port", str(port)],
                             stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
@@ -299,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--floor-seconds", type=float, default=10.0)
     ap.add_argument("--workers", type=int, default=1,
-                    help="1: `newsgraph serve`; more: `python -m newsgraph.web --workers N`")
+                    help="server processes (`newsgraph serve --workers N`)")
     ap.add_argument("--db", type=Path, help="use (or build, if missing) this store")
     ap.add_argument("--build-only", action="store_true")
     ap.add_argument("--typing", action="store_true",

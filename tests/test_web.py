@@ -338,3 +338,13 @@ def test_serve_answers_on_loopback(seed_store: Path, workers: int) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_uploads_need_one_server_process(seed_store: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsgraph.cli import app
+
+    done = CliRunner().invoke(app, ["serve", "--db", str(seed_store), "--workers", "2",
+                                    "--allow-ingest"])
+    assert done.exit_code == 2 and "single writer" in done.output

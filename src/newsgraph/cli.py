@@ -585,6 +585,10 @@ def serve(
 
     from newsgraph.web.app import create_app
 
+    if allow_ingest and workers > 1:  # uploads are written by one process: the store's writer
+        err.print("[red]error[/] --allow-ingest needs one server process (--workers 1): the "
+                  "store has a single writer")
+        raise typer.Exit(2)
     web = create_app(db, allow_ingest=allow_ingest)  # no store: the store's coded error
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"[yellow]warning[/]: serving on {escape(host)}, reachable beyond this "
