@@ -447,6 +447,8 @@ class StoryPass:
         limit = self.settings.centroid_terms
         if len(story.centroid) > 2 * limit:
             story.centroid = _heaviest(story.centroid, limit)
+        if len(story.quote_centroid) > 2 * limit:  # quoted pairs: bounded the same way
+            story.quote_centroid = _heaviest(story.quote_centroid, limit)
         story.article_ids.append(doc.id)
         story.size = n + 1
         if story.title is None and doc.title:
