@@ -8,8 +8,8 @@ all its topics together, in file order (the first-seen order of an ingest). Each
 through the per-article stages as ingest runs them on a plain-text file (`api.extract_article`'s
 worker): the story pass gets what ingest gives it — the headline the cleaning found, the cleaned
 text, the publication date found in the text (367 of the 502 `ecbplus` texts have a date line;
-no `ecb` text has one), each article's names merged within the article
-(`stories.article_entities`) and its quotes (`stories.quote_keys`). With --no-nlp the texts get
+no `ecb` text has one), each article's names (`stories.article_names`) and its quotes
+(`stories.quote_keys`). With --no-nlp the texts get
 no names and no quotes (what ingest does with NLP off). A baseline is printed beside: the same
 pass on the same documents with names and quotes ignored ("text only"). The pass runs with its
 candidate index, as ingest runs it, and once more exhaustively (every story scored): the two
@@ -78,7 +78,7 @@ def load_docs(with_nlp: bool = True) -> list[dict[str, Any]]:
     from newsgraph.config import Settings
     from newsgraph.pipeline import Worker
     from newsgraph.records import IngestError, RawDoc
-    from newsgraph.stages.stories import article_entities, quote_keys
+    from newsgraph.stages.stories import article_names, quote_keys
 
     path = data_dir() / "stories" / "ecbplus.jsonl"
     docs = [json.loads(line) for line in path.open(encoding="utf-8")]
@@ -92,7 +92,7 @@ def load_docs(with_nlp: bool = True) -> list[dict[str, Any]]:
                 raise SystemExit(f"{d['doc_id']}: {art.code} {art.message}")
             d["story_doc"] = StoryDoc(
                 d["doc_id"], art.text, art.title, art.published,
-                article_entities(d["doc_id"], art.mentions, art.text),
+                article_names(art.mentions),
                 quotes=quote_keys((q.type, q.text) for q in art.quotes))
     return docs
 

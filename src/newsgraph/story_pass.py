@@ -9,7 +9,7 @@ from newsgraph.stages.stories import (
     StoryDoc,
     StoryPass,
     StorySettings,
-    article_entities,
+    article_names,
     quote_keys,
 )
 from newsgraph.store import Store
@@ -22,8 +22,7 @@ def assign_stories(store: Store, settings: StorySettings | None = None,
                     lookup_postings=view.lookup_postings, lookup_stories=view.lookup_stories,
                     lookup_story_of=view.lookup_story_of)
     rows = list(view.unassigned())
-    # names and quotes are read only when they are weighed (a query and, for names, a
-    # canonicalization per article)
+    # names and quotes are read only when they are weighed (a query each per chunk)
     names = run.settings.entity_weight > 0
     quoted = run.settings.quote_weight > 0
     for i in range(0, len(rows), chunk):
@@ -33,8 +32,7 @@ def assign_stories(store: Store, settings: StorySettings | None = None,
         quotes = view.article_quotes(ids) if quoted else {}
         docs = []
         for row in part:
-            found = mentions.get(row["id"])
-            ents = article_entities(row["id"], found, row["text"]) if found else frozenset()
+            ents = article_names(mentions.get(row["id"], ()))
             docs.append((row["seq"], StoryDoc(
                 row["id"], row["text"], row["title"], row["published"], ents,
                 row["duplicate_of"], quote_keys(quotes.get(row["id"], ())))))

@@ -4,10 +4,11 @@ One pass over the articles in first-seen order (deterministic, and incremental: 
 joins a story the store already has, or opens a new one). The evidence for a story is average
 link — the mean cosine to its articles, of three things, each against the story's centroid:
 - words: the article's TF-IDF vector (headline and text);
-- names: its canonical entities, when both sides have names, as a share of the similarity (the
-  same people and organisations, not only the same kind of event: "Tara Reid enters rehab" and
-  "Lindsay Lohan enters rehab" share most words but no name); with and without names the
-  similarity has its own threshold (`threshold`, `text_threshold`), each chosen on dev;
+- names: the names it mentions (`article_names`), when both sides have names, as a share of
+  the similarity (the same people and organisations, not only the same kind of event: "Tara
+  Reid enters rehab" and "Lindsay Lohan enters rehab" share most words but no name); with and
+  without names the similarity has its own threshold (`threshold`, `text_threshold`), each
+  chosen on dev;
 - quotes: pairs of neighbouring content words of its direct and partial quotes (the same
   statement quoted in two outlets), added on top;
 and publication dates when both sides have one: near the story's dates they say nothing, far
@@ -72,7 +73,7 @@ class StoryDoc:
     text: str
     title: str | None = None
     published: str | None = None  # YYYY-MM-DD or None
-    entities: frozenset[str] = frozenset()  # canonical entity ids of names it mentions
+    entities: frozenset[str] = frozenset()  # the names it mentions (`article_names`)
     duplicate_of: str | None = None
     quotes: frozenset[str] = frozenset()  # its quotes' keys (`quote_keys`)
 
@@ -148,21 +149,36 @@ def background_df(word: str) -> float:
     return BACKGROUND_DOCS * -math.expm1(-f * BACKGROUND_DOC_TOKENS) if f else 0.0
 
 
-def article_entities(article_id: str, mentions: Sequence[Mention], text: str | None
-                     ) -> frozenset[str]:
-    """The article's own canonical entities (its names merged within the article: "Vladimir
-    Putin" / "Putin"), ids as the entity pass makes them. They depend on this article only, so
-    a story pass gives the same result however the store grew (the store-wide entity pass may
-    later merge across articles and change ids; stories must not move with it)."""
-    from newsgraph.stages.canonical import Canonicalizer
+def article_names(mentions: Sequence[Mention]) -> frozenset[str]:
+    """The names an article mentions, as keys: each mention of a type that identifies a
+    participant, normalised as the entity pass normalises names (`canonical.name_tokens`: case,
+    diacritics, titles and possessives folded: "President Vladimir Putin's" -> "vladimir
+    putin"), a lone surname taken as the article's full name with that surname ("Putin" ->
+    "vladimir putin"). They depend on this article only, so a story pass gives the same result
+    however the store grew (the store-wide entity pass may later merge across articles and
+    change ids; stories must not move with it), and cost a few string operations per mention
+    (a per-article canonicalization cost twice the rest of the story pass)."""
+    from newsgraph.stages.canonical import name_tokens
 
-    copies = [Mention(m.start, m.end, m.text, m.label) for m in mentions
-              if m.label in ENTITY_TYPES]
-    if not copies:
-        return frozenset()
-    canon = Canonicalizer()
-    canon.add_article(article_id, copies, text, assign=False)
-    return frozenset(e.id for e in canon.entities() if e.type in ENTITY_TYPES)
+    found: list[tuple[str, list[str]]] = []
+    people: list[list[str]] = []
+    for m in mentions:
+        if m.label not in ENTITY_TYPES:
+            continue
+        words = name_tokens(m.text, m.label == "PERSON")
+        if not words:
+            continue
+        found.append((m.label, words))
+        if m.label == "PERSON" and len(words) > 1:
+            people.append(words)
+    keys: set[str] = set()
+    for label, words in found:
+        if label == "PERSON" and len(words) == 1:
+            full = [p for p in people if p[-1] == words[0]]
+            if full:
+                words = max(full, key=lambda p: (len(p), p))
+        keys.add(" ".join(words))
+    return frozenset(keys)
 
 
 def quote_keys(quotes: Iterable[tuple[str, str]]) -> frozenset[str]:
