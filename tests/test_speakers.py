@@ -108,3 +108,42 @@ def test_reported_speech_around_a_partial_quote_is_indirect_too(nlp: Any) -> Non
 def test_a_clause_that_is_all_quote_is_not_indirect_again(nlp: Any) -> None:
     text = "The minister warned that “the reinforcement of troops on the border is a threat.”"
     assert [kind for kind, _ in _kinds(nlp, text)] == ["partial"]
+
+
+ASIDE = ("Turkey has raised concerns, arguing that the two countries harbor “terrorist groups” – "
+         "a position the Finnish president said was “confusing”, noting that Turkish President "
+         "Tayyip Erdoğan had previously told him he viewed the offer as “favourable”.")
+
+
+def _indirect(nlp: Any, text: str) -> dict[str, str | None]:
+    return {q.cue: q.speaker for q in extract_quotes(text, doc=nlp(text)) if q.type == "indirect"}
+
+
+def test_a_participle_inside_an_open_dash_aside_is_the_asides_speaker(nlp: Any) -> None:
+    got = _indirect(nlp, ASIDE)
+    assert got["noting"] == "the Finnish president"
+    assert got["arguing"] == "Turkey"
+
+
+def test_a_participle_after_a_closed_dash_aside_is_the_main_speaker(nlp: Any) -> None:
+    text = ("Turkey raised concerns – a position Niinistö said was confusing – arguing that "
+            "Sweden harbours militants and must extradite them.")
+    assert _indirect(nlp, text)["arguing"] == "Turkey"
+
+
+def test_a_participle_after_a_passive_speech_clause_keeps_its_subject(nlp: Any) -> None:
+    text = ("Three groups filed suit in San Francisco hours after the changes were announced, "
+            "arguing that the regulations failed to follow the public review process.")
+    assert _indirect(nlp, text)["arguing"] == "Three groups"
+
+
+def test_a_participle_after_a_comma_relative_clause_is_the_main_speaker(nlp: Any) -> None:
+    text = ("The minister rejected the report, which critics said was biased, saying it ignored "
+            "the facts on the ground.")
+    assert _indirect(nlp, text)["saying"] == "The minister"
+
+
+def test_a_participle_hung_on_an_expletive_clause_is_the_nearer_speakers(nlp: Any) -> None:
+    text = ("It was discovered shortly after the arrest that Timmons had written an apology "
+            "letter to the mother of the girl, saying the bullet was not meant to hit her.")
+    assert _indirect(nlp, text)["saying"] == "Timmons"

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from newsgraph.stages.stories import StoryDoc, StoryPass, StorySettings, cluster
+from newsgraph.stages.stories import (
+    Story,
+    StoryDoc,
+    StoryPass,
+    StorySettings,
+    _date_evidence,
+    cluster,
+    quote_keys,
+)
 
 EVAL = Path(os.environ.get("NEWSGRAPH_EVAL_DATA",
                            Path(__file__).resolve().parents[2] / "shared" / "eval"))
@@ -41,15 +49,32 @@ def test_copy_joins_its_original_even_when_words_differ() -> None:
     assert labels["c"] == labels["a"]
 
 
-def test_dates_far_apart_are_different_stories() -> None:
-    docs = [StoryDoc("a", REHAB_A, published="2008-12-01"),
-            StoryDoc("b", REHAB_B, published="2011-05-20")]
-    labels = _labels(docs)
-    assert labels["a"] != labels["b"]
+def test_dates_far_apart_ask_for_more_agreement() -> None:
+    far = [StoryDoc("a", REHAB_A, published="2008-12-01"),
+           StoryDoc("b", REHAB_B, published="2011-05-20")]
     near = [StoryDoc("a", REHAB_A, published="2008-12-01"),
             StoryDoc("b", REHAB_B, published="2008-12-03")]
-    labels = _labels(near)
+    strict = StorySettings(date_penalty=0.1)
+    labels = _labels(far, strict)
+    assert labels["a"] != labels["b"]
+    labels = _labels(near, strict)
     assert labels["a"] == labels["b"]
+    # by default, words this close (cosine 0.69) join across years: a trial, an anniversary
+    labels = _labels(far)
+    assert labels["a"] == labels["b"]
+
+
+def test_date_evidence_is_neutral_when_near_and_grows_with_the_gap() -> None:
+    story = Story("s", start="2008-12-01", end="2008-12-05", size=1)
+    settings = StorySettings()
+
+    def evidence(day: str | None) -> float:
+        return _date_evidence(StoryDoc("d", "", published=day), story, settings)
+
+    assert evidence(None) == evidence("2008-12-03") == evidence("2008-12-12") == 0.0
+    gaps = [evidence(d) for d in ("2008-12-20", "2009-02-01", "2010-12-01", "2018-12-01")]
+    assert all(a > b for a, b in zip(gaps, gaps[1:], strict=False))
+    assert evidence("2008-10-01") < 0  # before the story too
 
 
 def test_story_id_stays_when_the_story_grows_and_runs_repeat() -> None:
@@ -68,6 +93,24 @@ def test_names_decide_between_two_events_of_one_kind() -> None:
     assert len(set(_labels(docs, StorySettings(threshold=0.3, entity_weight=0.0)).values())) == 1
     labels = _labels(docs, StorySettings(threshold=0.3, entity_weight=0.5))
     assert labels["a"] != labels["l"]
+
+
+def test_quote_keys_are_pairs_of_quoted_content_words_not_reported_speech() -> None:
+    keys = quote_keys([("direct", "We will decide based on the threats created against us."),
+                       ("indirect", "the alliance was moving towards Russian borders")])
+    assert keys == {"decide based", "based threats", "threats created"}
+
+
+def test_the_same_words_quoted_are_evidence_for_one_story() -> None:
+    said = quote_keys([("direct", "without a united front, the collective West will increase "
+                                  "the pressure on the post-Soviet space")])
+    a = StoryDoc("a", "Lukashenko urged allies at the summit in Moscow to stay united.",
+                 quotes=said)
+    b = StoryDoc("b", "Belarus leader spoke at the Moscow meeting of former Soviet states.",
+                 quotes=said)
+    assert len(set(_labels([a, b], StorySettings(quote_weight=0.0)).values())) == 2
+    labels = _labels([a, b], StorySettings(quote_weight=1.0))
+    assert labels["a"] == labels["b"]
 
 
 def test_empty_input() -> None:

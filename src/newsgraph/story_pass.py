@@ -5,7 +5,13 @@ articles without a story and the next run assigns them, as if they had come in o
 
 from __future__ import annotations
 
-from newsgraph.stages.stories import StoryDoc, StoryPass, StorySettings, article_entities
+from newsgraph.stages.stories import (
+    StoryDoc,
+    StoryPass,
+    StorySettings,
+    article_names,
+    quote_keys,
+)
 from newsgraph.store import Store
 
 
@@ -16,16 +22,20 @@ def assign_stories(store: Store, settings: StorySettings | None = None,
                     lookup_postings=view.lookup_postings, lookup_stories=view.lookup_stories,
                     lookup_story_of=view.lookup_story_of)
     rows = list(view.unassigned())
-    # names count only when they are weighed: with entity_weight 0 (the default) they would
-    # only add index keys, for a per-article query and a canonicalization each
+    # names and quotes are read only when they are weighed (a query each per chunk)
     names = run.settings.entity_weight > 0
+    quoted = run.settings.quote_weight > 0
     for i in range(0, len(rows), chunk):
+        part = rows[i:i + chunk]
+        ids = [row["id"] for row in part]
+        mentions = view.article_mentions(ids) if names else {}
+        quotes = view.article_quotes(ids) if quoted else {}
         docs = []
-        for row in rows[i:i + chunk]:
-            mentions = store.article_mentions(row["id"]) if names else []
-            ents = article_entities(row["id"], mentions, row["text"]) if mentions else frozenset()
-            docs.append((row["seq"], StoryDoc(row["id"], row["text"], row["title"],
-                                              row["published"], ents, row["duplicate_of"])))
+        for row in part:
+            ents = article_names(mentions.get(row["id"], ()))
+            docs.append((row["seq"], StoryDoc(
+                row["id"], row["text"], row["title"], row["published"], ents,
+                row["duplicate_of"], quote_keys(quotes.get(row["id"], ())))))
         run.prefetch(d for _, d in docs)
         for seq, doc in docs:
             run.add(doc, seq)

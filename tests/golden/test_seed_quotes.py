@@ -35,11 +35,7 @@ GOLD: dict[str, list[dict[str, Any]]] = json.loads(
     (Path(__file__).parent / "seeds_quotes.json").read_text("utf-8"))
 
 # (seed, gold quote prefix or predicted quote prefix, what) -> why it is still wrong
-KNOWN: dict[tuple[str, str, str], str] = {
-    ("000", "Turkish President Tayyip Erdoğ", "speaker"):
-        "'a position the Finnish president said was “confusing”, noting that …': the parse "
-        "hangs 'noting' on 'Turkey has previously raised concerns', so Turkey is its subject",
-}
+KNOWN: dict[tuple[str, str, str], str] = {}
 
 
 def _gold_span(text: str, q: dict[str, Any], after: int = 0) -> tuple[int, int]:

@@ -96,6 +96,9 @@ def cue_phrase(verb: Any) -> tuple[str, int, int]:
 def cue_subject(verb: Any) -> Any | None:
     """The cue's subject; for "responded by saying" or "joined Putin in urging …, saying" the
     subject of the verb it hangs from. A relative "who" stands for the noun it modifies."""
+    nearer = _nearer_speech_clause(verb)
+    if nearer is not None:
+        return cue_subject(nearer)
     tok = verb
     for _ in range(4):
         # the subject nearest the verb: a slip of the parse can give a verb two ("In an
@@ -111,6 +114,46 @@ def cue_subject(verb: Any) -> Any | None:
             return None
         tok = tok.head
     return None
+
+
+_DASHES = {"–", "—", "--", "-"}
+
+
+def _nearer_speech_clause(verb: Any) -> Any | None:
+    """A participial speech clause ("…, noting that …", "…, adding …") with no subject of its
+    own, which the parse hung on a verb further back, belongs instead to the speech clause that
+    ends right before it (only punctuation between; with a subject of its own, active: in
+    "after the changes were announced, arguing …" nobody announced anything) in two cases:
+    - that clause sits in an aside opened by a dash and not closed before the participle, so
+      the participle is inside the aside too: "Turkey raised concerns, arguing … – a position
+      the Finnish president said was “confusing”, noting that Erdoğan had told him …" (with
+      the aside closed, "– a position the president called confusing – arguing …" is Turkey's;
+      set off by commas, "Putin dismissed the sanctions, which Biden announced, saying …" is
+      Putin's);
+    - the verb the parse chose has no speaker for a subject, only a passive or an expletive one:
+      "It was discovered that Timmons had written a letter …, saying the bullet …"."""
+    if verb.dep_ != "advcl" or verb.tag_ != "VBG" or verb.head.i >= verb.i or any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in verb.children):
+        return None
+    doc, head = verb.doc, verb.head
+    nearer = None
+    for j in range(verb.i - 1, head.i, -1):
+        tok = doc[j]
+        if tok.is_sent_start:
+            return None
+        if speech_token(tok) and tok.right_edge.i < verb.i and all(
+                t.is_punct for t in doc[tok.right_edge.i + 1:verb.i]) and any(
+                c.dep_ == "nsubj" for c in tok.children):
+            nearer = tok
+            break
+    if nearer is None:
+        return None
+    dashes = [t.i for t in doc[head.i + 1:verb.i] if t.text in _DASHES and t.is_punct]
+    in_aside = len(dashes) == 1 and dashes[0] < nearer.left_edge.i
+    head_subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    no_speaker = bool(head_subjects) and all(
+        c.dep_ != "nsubj" or c.lower_ in ("it", "there") for c in head_subjects)
+    return nearer if in_aside or no_speaker else None
 
 
 def paragraph_bounds(text: str, offset: int) -> tuple[int, int]:

@@ -1,13 +1,22 @@
 """Stories: articles that report the same real-world event or development, across outlets.
 
 One pass over the articles in first-seen order (deterministic, and incremental: a new article
-joins a story the store already has, or opens a new one). Similarity to a story is the mean
-cosine to its articles (average link: the article's TF-IDF vector against the story's centroid),
-mixed with the same for the article's named entities (the same people and organisations, not
-only the same kind of event: "Tara Reid enters rehab" and "Lindsay Lohan enters rehab" share most
-words but no name), and gated by dates when both sides have one. A copy (`duplicate_of`) joins
-its original's story. A story's id is a hash of its first article's id, so it stays when the
-story grows.
+joins a story the store already has, or opens a new one). The evidence for a story is average
+link — the mean cosine to its articles, of three things, each against the story's centroid:
+- words: the article's TF-IDF vector (headline and text);
+- names: the names it mentions (`article_names`), when both sides have names, as a share of
+  the similarity (the same people and organisations, not only the same kind of event: "Tara
+  Reid enters rehab" and "Lindsay Lohan enters rehab" share most words but no name); with and
+  without names the similarity has its own threshold (`threshold`, `text_threshold`), each
+  chosen on dev;
+- quotes: pairs of neighbouring content words of its direct and partial quotes (the same
+  statement quoted in two outlets), added on top;
+and publication dates when both sides have one: near the story's dates they say nothing, far
+from them they ask for more agreement (a penalty growing with the log of the gap) — a gold
+story runs on for weeks, and through trials and anniversaries for years, so a date never
+forbids a story by itself. The article joins the story with the largest margin above its
+threshold. A copy (`duplicate_of`) joins its original's story. A story's id is a hash of its
+first article's id, so it stays when the story grows.
 
 IDF is prefix IDF: an article's weights come from the document frequencies of the articles seen
 up to it (itself included) added to those of a general-English background: BACKGROUND_DOCS
@@ -37,7 +46,7 @@ from functools import cache, lru_cache
 from newsgraph.ids import content_hash
 from newsgraph.records import Mention
 
-VERSION = "stories/5"
+VERSION = "stories/6"
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STOP_WORDS = """
@@ -52,6 +61,7 @@ one two three year years last first people time would could may might told mr mr
 """
 _STOP = frozenset(_STOP_WORDS.split())
 ENTITY_PREFIX = "@"  # entity keys share the document-frequency table with words; no word has it
+QUOTE_PREFIX = "“"  # so do quote keys (pairs of a quote's content words); no word has it either
 
 # names that identify an event's participants (dates and numbers do not)
 ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT"})
@@ -63,8 +73,9 @@ class StoryDoc:
     text: str
     title: str | None = None
     published: str | None = None  # YYYY-MM-DD or None
-    entities: frozenset[str] = frozenset()  # canonical entity ids of names it mentions
+    entities: frozenset[str] = frozenset()  # the names it mentions (`article_names`)
     duplicate_of: str | None = None
+    quotes: frozenset[str] = frozenset()  # its quotes' keys (`quote_keys`)
 
 
 @dataclass
@@ -76,6 +87,7 @@ class Story:
     # average link); sums grow in place, a mean would be rebuilt word by word on every article
     centroid: dict[str, float] = field(default_factory=dict)
     entity_centroid: dict[str, float] = field(default_factory=dict)
+    quote_centroid: dict[str, float] = field(default_factory=dict)  # keys without the prefix
     start: str | None = None
     end: str | None = None
     title: str | None = None  # the headline of its first article that has one
@@ -84,10 +96,17 @@ class Story:
 
 @dataclass
 class StorySettings:
-    threshold: float = 0.20  # mean similarity to join (dev-chosen: eval/stories_notes.md)
+    # join when the evidence is at least this (dev-chosen: eval/stories_notes.md): words and
+    # names mixed, when both sides have names; the words alone, when one side has none
+    threshold: float = 0.18
+    text_threshold: float = 0.20
     idf_power: float = 1.0  # term weight tf * idf ** idf_power (> 1: the rarer words lead)
-    entity_weight: float = 0.0  # the share of the names' similarity (0: names off, see notes)
-    max_gap_days: int = 10  # a dated article further than this from a story's dates: not it
+    entity_weight: float = 0.25  # the names' share of the similarity when both sides have names
+    quote_weight: float = 0.25  # added: this x the mean cosine of quoted word pairs
+    # dates, when both sides have one: within near_days of the story's dates is neutral,
+    # further away takes date_penalty off for each doubling of the gap
+    near_days: int = 7
+    date_penalty: float = 0.01
     background: bool = True  # add general-English document frequencies to the corpus' own
     index_terms: int = 24  # an article's highest-weighted words that key the candidate index
     max_postings: int = 64  # newest stories read per key
@@ -119,28 +138,60 @@ def _word_frequency(word: str) -> float:
 def background_df(word: str) -> float:
     """The documents of the background that hold `word`: a background of BACKGROUND_DOCS
     articles of BACKGROUND_DOC_TOKENS tokens, the word drawn at its general-English frequency
-    (the chance that an article of that length holds it at least once)."""
+    (the chance that an article of that length holds it at least once). A quote key, a pair of
+    words, is held by at most the documents that hold its rarer word: that bound is taken, so a
+    pair of common words ("make change") weighs little."""
     if word.startswith(ENTITY_PREFIX):
         return 0.0
+    if word.startswith(QUOTE_PREFIX):
+        return min(background_df(w) for w in word[1:].split(" "))
     f = _word_frequency(word)
     return BACKGROUND_DOCS * -math.expm1(-f * BACKGROUND_DOC_TOKENS) if f else 0.0
 
 
-def article_entities(article_id: str, mentions: Sequence[Mention], text: str | None
-                     ) -> frozenset[str]:
-    """The article's own canonical entities (its names merged within the article: "Vladimir
-    Putin" / "Putin"), ids as the entity pass makes them. They depend on this article only, so
-    a story pass gives the same result however the store grew (the store-wide entity pass may
-    later merge across articles and change ids; stories must not move with it)."""
-    from newsgraph.stages.canonical import Canonicalizer
+def article_names(mentions: Sequence[Mention]) -> frozenset[str]:
+    """The names an article mentions, as keys: each mention of a type that identifies a
+    participant, normalised as the entity pass normalises names (`canonical.name_tokens`: case,
+    diacritics, titles and possessives folded: "President Vladimir Putin's" -> "vladimir
+    putin"), a lone surname taken as the article's full name with that surname ("Putin" ->
+    "vladimir putin"). They depend on this article only, so a story pass gives the same result
+    however the store grew (the store-wide entity pass may later merge across articles and
+    change ids; stories must not move with it), and cost a few string operations per mention
+    (a per-article canonicalization cost twice the rest of the story pass)."""
+    from newsgraph.stages.canonical import name_tokens
 
-    copies = [Mention(m.start, m.end, m.text, m.label) for m in mentions
-              if m.label in ENTITY_TYPES]
-    if not copies:
-        return frozenset()
-    canon = Canonicalizer()
-    canon.add_article(article_id, copies, text, assign=False)
-    return frozenset(e.id for e in canon.entities() if e.type in ENTITY_TYPES)
+    found: list[tuple[str, list[str]]] = []
+    people: list[list[str]] = []
+    for m in mentions:
+        if m.label not in ENTITY_TYPES:
+            continue
+        words = name_tokens(m.text, m.label == "PERSON")
+        if not words:
+            continue
+        found.append((m.label, words))
+        if m.label == "PERSON" and len(words) > 1:
+            people.append(words)
+    keys: set[str] = set()
+    for label, words in found:
+        if label == "PERSON" and len(words) == 1:
+            full = [p for p in people if p[-1] == words[0]]
+            if full:
+                words = max(full, key=lambda p: (len(p), p))
+        keys.add(" ".join(words))
+    return frozenset(keys)
+
+
+def quote_keys(quotes: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """What identifies the words an article quotes, from its quotes' (type, text): each pair of
+    neighbouring content words of its direct and partial quotes ("trigger response", "direct
+    confrontation"). Reported speech is left out: its words are the writer's."""
+    keys: set[str] = set()
+    for kind, text in quotes:
+        if kind == "indirect":
+            continue
+        words = tokens(text)
+        keys.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    return frozenset(keys)
 
 
 @lru_cache(maxsize=65536)
@@ -167,22 +218,39 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     return math.fsum(a[w] * b[w] for w in a.keys() & b.keys())
 
 
-def _similarity(vec: dict[str, float], ents: dict[str, float], doc: StoryDoc, story: Story,
-                settings: StorySettings) -> float:
-    """Average link: the mean cosine to the story's articles, of words and of names."""
-    if doc.published and story.start and story.end:
-        gaps = [g for g in (_days(doc.published, story.start), _days(doc.published, story.end))
-                if g is not None]
-        gap = min(gaps, default=None)
-        inside = story.start <= doc.published[:10] <= story.end
-        if gap is not None and not inside and gap > settings.max_gap_days:
-            return 0.0
+def _date_evidence(doc: StoryDoc, story: Story, settings: StorySettings) -> float:
+    """What the dates say when both sides have one: 0 within `near_days` of the story's dates
+    (or inside them), else `date_penalty` for each doubling of the gap beyond that (a week
+    after: ~1x, two months: ~3x, two years: ~7x) taken off the similarity. Gold stories run
+    on for weeks, and for years through trials and anniversaries, so a far date asks for more
+    agreement in the words instead of forbidding the story."""
+    if not (doc.published and story.start and story.end):
+        return 0.0
+    day = doc.published[:10]
+    if story.start <= day <= story.end:
+        return 0.0
+    gaps = [g for g in (_days(day, story.start), _days(day, story.end)) if g is not None]
+    if not gaps or min(gaps) <= settings.near_days:
+        return 0.0
+    return -settings.date_penalty * math.log2(1 + min(gaps) / settings.near_days)
+
+
+def _margin(vec: dict[str, float], ents: dict[str, float], quotes: dict[str, float],
+            doc: StoryDoc, story: Story, settings: StorySettings) -> float:
+    """How far the article's evidence for the story is above what joining takes (>= 0: it
+    may join). Average link: mean cosines to the story's articles — of words; mixed with
+    names when both sides have names (then `threshold` applies, else `text_threshold`: each
+    combination has its own calibration); plus the shared quoted words; plus the dates."""
     size = max(1, story.size)
-    text = _dot(vec, story.centroid) / size
-    if not ents or not story.entity_centroid:
-        return text
-    return (1 - settings.entity_weight) * text + settings.entity_weight * _dot(
-        ents, story.entity_centroid) / size
+    sim = _dot(vec, story.centroid) / size
+    need = settings.text_threshold
+    we = settings.entity_weight
+    if we and ents and story.entity_centroid:
+        sim = (1 - we) * sim + we * _dot(ents, story.entity_centroid) / size
+        need = settings.threshold
+    if settings.quote_weight and quotes and story.quote_centroid:
+        sim += settings.quote_weight * _dot(quotes, story.quote_centroid) / size
+    return sim + _date_evidence(doc, story, settings) - need
 
 
 def _heaviest(vec: dict[str, float], k: int) -> dict[str, float]:
@@ -243,6 +311,7 @@ class StoryPass:
         for doc in docs:
             keys.update(self._tokens(doc))
             keys.update(ENTITY_PREFIX + e for e in doc.entities)
+            keys.update(QUOTE_PREFIX + q for q in doc.quotes)
         self._load_df(keys)
 
     def _tokens(self, doc: StoryDoc) -> list[str]:
@@ -285,19 +354,22 @@ class StoryPass:
         power = self.settings.idf_power
         return idf if power == 1 else idf ** power
 
-    def vectors(self, doc: StoryDoc) -> tuple[dict[str, float], dict[str, float]]:
+    def vectors(self, doc: StoryDoc) -> tuple[dict[str, float], dict[str, float],
+                                              dict[str, float]]:
         """Count the article into the document frequencies, then its unit TF-IDF vectors of
-        words (sublinear tf) and of names (binary)."""
+        words (sublinear tf), of names and of quoted word pairs (binary)."""
         counts = Counter(self._tokens(doc))
         self._token_cache.pop(doc.id, None)
         ent_keys = sorted(ENTITY_PREFIX + e for e in doc.entities)
-        self._count([*counts, *ent_keys])
+        quote_keys = sorted(QUOTE_PREFIX + q for q in doc.quotes)
+        self._count([*counts, *ent_keys, *quote_keys])
         self.n += 1
         idf = self._idf
         log = math.log
         vec = _unit({w: (1 + log(tf)) * idf(w) for w, tf in counts.items()})
         ents = _unit({k[1:]: idf(k) for k in ent_keys})
-        return vec, ents
+        quotes = _unit({k[1:]: idf(k) for k in quote_keys})
+        return vec, ents, quotes
 
     # ---- candidates -----------------------------------------------------------------------
     def _keys(self, vec: dict[str, float], ents: dict[str, float]) -> list[str]:
@@ -350,23 +422,23 @@ class StoryPass:
     # ---- the pass -------------------------------------------------------------------------
     def add(self, doc: StoryDoc, seq: int) -> Story:
         """Assign one article (`seq`: its first-seen position) to a story."""
-        vec, ents = self.vectors(doc)
+        vec, ents, quotes = self.vectors(doc)
         keys = self._keys(vec, ents)
         target = self._original_story(doc.duplicate_of) if doc.duplicate_of else None
         if target is None:
-            best, best_sim = None, self.settings.threshold
+            best, best_margin = None, 0.0
             candidates = self._candidates(keys)
             self.candidates_scored += len(candidates)
             for story in candidates:  # in first-seen order; a tie goes to the later story
-                sim = _similarity(vec, ents, doc, story, self.settings)
-                if sim >= best_sim:
-                    best, best_sim = story, sim
+                margin = _margin(vec, ents, quotes, doc, story, self.settings)
+                if margin >= best_margin:
+                    best, best_margin = story, margin
             target = best
         if target is None:
             target = Story("s" + content_hash(VERSION, doc.id)[:16], seq=seq)
             self.stories[target.id] = target
             self.created.append(target)
-        self._add(target, doc, vec, ents)
+        self._add(target, doc, vec, ents, quotes)
         known = self._story_keys.setdefault(target.id, set())
         for key in keys:
             if key not in known:
@@ -383,13 +455,16 @@ class StoryPass:
         return target
 
     def _add(self, story: Story, doc: StoryDoc, vec: dict[str, float],
-             ents: dict[str, float]) -> None:
+             ents: dict[str, float], quotes: dict[str, float]) -> None:
         n = story.size
         _add_to(story.centroid, vec)
         _add_to(story.entity_centroid, ents)
+        _add_to(story.quote_centroid, quotes)
         limit = self.settings.centroid_terms
         if len(story.centroid) > 2 * limit:
             story.centroid = _heaviest(story.centroid, limit)
+        if len(story.quote_centroid) > 2 * limit:  # quoted pairs: bounded the same way
+            story.quote_centroid = _heaviest(story.quote_centroid, limit)
         story.article_ids.append(doc.id)
         story.size = n + 1
         if story.title is None and doc.title:

@@ -9,14 +9,29 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from newsgraph.records import Mention
+from newsgraph.stages.stories import QUOTE_PREFIX, Story
 from newsgraph.stages.stories import VERSION as STORIES_VERSION
-from newsgraph.stages.stories import Story
 
 
 def _row_story(row: sqlite3.Row) -> Story:
+    # the entity_centroid column holds the names and, under QUOTE_PREFIX, the quoted words
+    names: dict[str, float] = {}
+    quotes: dict[str, float] = {}
+    for key, value in json.loads(row["entity_centroid"]).items():
+        if key.startswith(QUOTE_PREFIX):
+            quotes[key[1:]] = value
+        else:
+            names[key] = value
     return Story(row["id"], seq=row["seq"], centroid=json.loads(row["centroid"]),
-                 entity_centroid=json.loads(row["entity_centroid"]), start=row["start_date"],
+                 entity_centroid=names, quote_centroid=quotes, start=row["start_date"],
                  end=row["end_date"], title=row["title"], size=row["size"])
+
+
+def _names_and_quotes(story: Story) -> str:
+    both = dict(story.entity_centroid)
+    both.update((QUOTE_PREFIX + k, v) for k, v in story.quote_centroid.items())
+    return json.dumps(both)
 
 
 def _chunks(items: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
@@ -42,6 +57,28 @@ class StoryStore:
                 return
             yield from rows
             last = rows[-1]["seq"]
+
+    def article_mentions(self, article_ids: Sequence[str]) -> dict[str, list[Mention]]:
+        """The named-entity mentions of these articles, in text order (one query a chunk)."""
+        found: dict[str, list[Mention]] = {a: [] for a in article_ids}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for aid, start, end, text, label in self.conn.execute(
+                    f"SELECT article_id, start, end, text, label FROM mentions "
+                    f"WHERE article_id IN ({marks}) ORDER BY article_id, start", list(chunk)):
+                found[aid].append(Mention(start, end, text, label))
+        return found
+
+    def article_quotes(self, article_ids: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        """(type, text) of the quotes of these articles, in text order (one query a chunk)."""
+        found: dict[str, list[tuple[str, str]]] = {a: [] for a in article_ids}
+        for chunk in _chunks(article_ids):
+            marks = ",".join("?" * len(chunk))
+            for aid, kind, text in self.conn.execute(
+                    f"SELECT article_id, type, text FROM quotes WHERE article_id IN ({marks}) "
+                    f"ORDER BY article_id, start, end", list(chunk)):
+                found[aid].append((kind, text))
+        return found
 
     def assigned_count(self) -> int:
         return int(self.conn.execute(
@@ -92,7 +129,7 @@ class StoryStore:
             self.conn.executemany(
                 "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?,?,?)",
                 [(s.id, s.seq, s.title, s.start, s.end, s.size, json.dumps(s.centroid),
-                  json.dumps(s.entity_centroid), STORIES_VERSION) for s in stories])
+                  _names_and_quotes(s), STORIES_VERSION) for s in stories])
             self.conn.executemany("UPDATE articles SET story_id=? WHERE id=?",
                                   [(sid, aid) for aid, sid in assigned])
             self.conn.executemany(
