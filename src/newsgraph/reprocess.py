@@ -168,6 +168,34 @@ def _replace_nlp(store: Store, results: list[tuple[str, Any]]) -> None:
         store._write_nlp(arts, ())
 
 
+def in_article_order(store: Store) -> bool:
+    """Quotes and events are exported (and grouped into statements) in their rows' order, which
+    an ingest writes in first-seen article order; re-running NLP for some articles appends
+    theirs at the end. True when both tables are in article order."""
+    for table in ("quotes", "events"):
+        if store.conn.execute(
+                f"SELECT 1 FROM (SELECT a.seq AS art, lag(a.seq) OVER (ORDER BY t.seq) AS prev "
+                f"FROM {table} t JOIN articles a ON a.id = t.article_id) WHERE prev > art "
+                "LIMIT 1").fetchone():
+            return False
+    return True
+
+
+def _resequence(store: Store) -> None:
+    """One transaction: quotes and events rewritten in (article first-seen, own) order, as an
+    ingest of the same articles writes them (their ids are content hashes: unchanged)."""
+    conn = store.conn
+    with conn:
+        for table in ("quotes", "events"):
+            cols = ", ".join(r[1] for r in conn.execute(f"PRAGMA table_info({table})")
+                             if r[1] != "seq")
+            conn.execute(f"CREATE TEMP TABLE reseq AS SELECT t.* FROM {table} t "
+                         "JOIN articles a ON a.id = t.article_id ORDER BY a.seq, t.seq")
+            conn.execute(f"DELETE FROM {table}")
+            conn.execute(f"INSERT INTO {table}({cols}) SELECT {cols} FROM reseq ORDER BY rowid")
+            conn.execute("DROP TABLE reseq")
+
+
 def _clear_statements(store: Store) -> None:
     with store.conn:
         for table in ("statement_keys", "statement_versions", "statements"):
@@ -199,7 +227,8 @@ def reprocess(store: Store, settings: Settings, engine: Any, chunk: int = 500) -
         counts = report.upstream_stale
         _, stale, _ = plan(store, settings)  # now with the articles whose NLP inputs changed
         report.nlp_stale, report.upstream_stale = len(stale), counts
-    if stale or upstream.rounds:
+    reorder = not in_article_order(store)
+    if stale or upstream.rounds or reorder:
         size = settings.nlp_task_size
 
         def batches() -> Iterator[list[NlpItem]]:
@@ -218,6 +247,8 @@ def reprocess(store: Store, settings: Settings, engine: Any, chunk: int = 500) -
         _replace_nlp(store, pending)
         report.nlp_done += sum(not isinstance(r, IngestError) for _, r in pending)
         report.errors += [r for _, r in pending if isinstance(r, IngestError)]
+        if not in_article_order(store):
+            _resequence(store)
         # the stages after nlp, over the whole store (as at the end of every ingest); also
         # after a replay: relations leave duplicates out
         ingest = Ingest(store, settings, engine, None)

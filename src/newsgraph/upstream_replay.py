@@ -93,14 +93,16 @@ def before_learned_lines(article: Article) -> None:
 
 
 def stale_start(versions: dict[str, str], want: dict[str, str]) -> str | None:
-    """The first stage before NLP whose version differs: clean, meta, corpus (dedup or
-    repeats), or None when all are current."""
+    """The first stage before NLP whose recorded version differs: clean, meta, corpus (dedup
+    or repeats), or None when all are current. A stage that did not run on the article records
+    none (repeats skips duplicates and articles without an outlet or folder): not stale."""
+    def stale(stage: str) -> bool:
+        return stage in versions and versions[stage] != want[stage]
+
     for stage in ("clean", "meta"):
-        if versions.get(stage) != want[stage]:
+        if stale(stage):
             return stage
-    if any(versions.get(s) != want[s] for s in ("dedup", "repeats")):
-        return "corpus"
-    return None
+    return "corpus" if stale("dedup") or stale("repeats") else None
 
 
 def redo_article(art: Article, start: str, settings: Settings) -> Article:
@@ -213,8 +215,8 @@ def replay(store: Store, settings: Settings, engine: Any, want: dict[str, str]) 
     if not any(starts.values()):
         return report
     # dedup reads the text before learned lines: only a clean or dedup change re-runs it
-    redo_dedup = any(v.get("clean") != want["clean"] or v.get("dedup") != want["dedup"]
-                     for v in stored_versions.values())
+    redo_dedup = any(v.get(s, want[s]) != want[s] for v in stored_versions.values()
+                     for s in ("clean", "dedup"))
     rounds = rounds_of(store, settings.round_size)
     first = next(i for i, r in enumerate(rounds) if any(starts[q] for q in r))
     size = settings.nlp_task_size
