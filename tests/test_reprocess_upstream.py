@@ -7,6 +7,7 @@ repeats under its titles), near-copies, ECB+ news records and NLP on."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -194,3 +195,23 @@ def test_html_article_keeps_its_page_date_and_is_reported(tmp_path: Path) -> Non
                                                          before.published_source)
     assert "not stored" in after.notes["published_kept"]
     assert after.versions["meta"] == meta.VERSION
+
+
+def test_cli_reprocess_says_what_re_ran(seeds_dir: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsgraph.cli import app
+
+    db = tmp_path / "store.db"
+    settings = _settings(db).merged(nlp=False)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(meta, "VERSION", "meta/0")
+        api.ingest([str(seeds_dir)], settings=settings)
+    result = CliRunner().invoke(app, ["reprocess", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    n = api.stats(db)["articles"]
+    assert re.search(rf"made by an older meta\s*│\s*{n}", result.output), result.output
+    assert re.search(rf"re-run from meta\s*│\s*{n}", result.output), result.output
+    assert "re-ingest" not in result.output
+    again = CliRunner().invoke(app, ["reprocess", "--db", str(db)])
+    assert again.exit_code == 0 and "re-run from" not in again.output
