@@ -237,7 +237,7 @@ def reprocess(store: Store, settings: Settings, engine: Any, chunk: int = 500) -
                     yield items[i:i + size]
 
         pending: list[tuple[str, Any]] = []
-        for results in engine.map_tasks(_nlp_task, batches()):
+        for results in engine.map_tasks(_nlp_task, batches()) if stale else ():
             pending.extend(results)
             if len(pending) >= chunk:
                 _replace_nlp(store, pending)

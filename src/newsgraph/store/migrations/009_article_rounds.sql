@@ -3,6 +3,6 @@
 -- corpus stages (reprocess.py, upstream_replay.py) must cut the store into the same rounds to
 -- give the same result. Stores made before this migration have no rows here for their runs:
 -- the replay then cuts each run into rounds of `round_size` articles.
-CREATE TABLE article_rounds (
+CREATE TABLE IF NOT EXISTS article_rounds (
     first_seq INTEGER PRIMARY KEY
 );
