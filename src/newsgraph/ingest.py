@@ -226,19 +226,9 @@ class Ingest:
                             self.report.files_skipped += 1
                             continue
                     source.articles += 1
-                    round_.append((number, item))
-                if len(round_) >= self.settings.round_size:
-                    self._commit(round_, last_number)
-                    round_ = []
+                    round_ = self._add_to_round(round_, number, item)
             self._commit(round_, last_number, final=True)
-            self._wait_for_writer()
-            if self.settings.nlp and self.report.articles_new:
-                self._resolve_entities()
-                rebuild_relations(self.writer)  # edges over the ids just resolved
-            if self.settings.nlp:  # new quotes join the statements they are versions of
-                assign_statements(self.writer)
-            if self.settings.stories:  # new articles join stored stories or open one
-                assign_stories(self.writer)
+            self._end_passes()
         except KeyboardInterrupt:
             self.report.interrupted = True
             raise
@@ -248,6 +238,29 @@ class Ingest:
             self.writer.close()
             self.store.finish_run(self.report.run_id, self.report.summary())
         return self.report
+
+    def _add_to_round(self, round_: list[tuple[int, Article]], number: int,
+                      item: Article) -> list[tuple[int, Article]]:
+        """Rounds hold exactly `round_size` articles, wherever the engine's batches end: the
+        learned lines of a round depend on which articles it holds, so its bounds must not
+        depend on the number of workers or the engine (batches shrink at the end of a run)."""
+        round_.append((number, item))
+        if len(round_) < self.settings.round_size:
+            return round_
+        self._commit(round_, number)
+        return []
+
+    def _end_passes(self) -> None:
+        """The corpus passes after the last round: over the whole store, so their result does
+        not depend on what came in which run."""
+        self._wait_for_writer()
+        if self.settings.nlp and self.report.articles_new:
+            self._resolve_entities()
+            rebuild_relations(self.writer)  # edges over the ids just resolved
+        if self.settings.nlp:  # new quotes join the statements they are versions of
+            assign_statements(self.writer)
+        if self.settings.stories:  # new articles join stored stories or open one
+            assign_stories(self.writer)
 
     def _resolve_entities(self) -> None:
         """Merge every stored mention into canonical entities and link quote speakers to them.
