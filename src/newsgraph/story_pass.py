@@ -10,6 +10,7 @@ them (`StoriesInChild`) and only its writing waits for them."""
 from __future__ import annotations
 
 import multiprocessing as mp
+from itertools import islice
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,11 @@ def compute_stories(store: Store, settings: StorySettings | None = None,
     run = StoryPass(settings, n_docs=view.assigned_count(), lookup_df=view.lookup_df,
                     lookup_postings=view.lookup_postings, lookup_stories=view.lookup_stories,
                     lookup_story_of=view.lookup_story_of)
-    rows = list(view.unassigned())
+    rows = view.unassigned(chunk)  # streamed: one chunk of texts in memory at a time
     # names and quotes are read only when they are weighed (a query each per chunk)
     names = run.settings.entity_weight > 0
     quoted = run.settings.quote_weight > 0
-    for i in range(0, len(rows), chunk):
-        part = rows[i:i + chunk]
+    while part := list(islice(rows, chunk)):
         ids = [row["id"] for row in part]
         mentions = view.article_mentions(ids) if names else {}
         quotes = view.article_quotes(ids) if quoted else {}
