@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from newsgraph import api
@@ -169,3 +170,24 @@ def test_what_is_learned_does_not_depend_on_batches_or_workers(tmp_path: Path) -
     # the line is counted in articles 3 (round 1), 4 and 5 (round 2): learned from round 2 on
     assert [promo in text for text, _ in first][3:6] == [True, False, False]
     assert all(rows == first for rows in runs.values())
+
+
+def test_line_count_samples_from_older_stores_are_still_read(tmp_path: Path) -> None:
+    """Samples were JSON lists before they were space-separated ids: both are read."""
+    import sqlite3
+
+    _write(tmp_path / "corpus" / "daily-example")
+    db = tmp_path / "s.db"
+    api.ingest([str(tmp_path / "corpus")], db=db)
+    conn = sqlite3.connect(db)
+    grp, h, sample = conn.execute(
+        "SELECT grp, line_hash, sample FROM line_counts WHERE docs = 4").fetchone()
+    ids = sample.split()
+    assert len(ids) == 4 and not sample.startswith("[")
+    with Store(db, readonly=True) as store:
+        assert store.load_line_counts(grp, [h])[h].sample == ids
+    with conn:
+        conn.execute("UPDATE line_counts SET sample=? WHERE line_hash=?", (json.dumps(ids), h))
+    conn.close()
+    with Store(db, readonly=True) as store:
+        assert store.load_line_counts(grp, [h])[h].sample == ids
