@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from newsgraph import api
@@ -136,3 +137,57 @@ def test_an_annotation_in_a_dropped_line_goes_and_the_article_says_so() -> None:
     assert [m.text for m in art.mentions] == ["Alpha", "Gamma"]
     assert all(art.text[m.start:m.end] == m.text for m in art.mentions)
     assert art.notes["annotations_in_learned_lines"] == {"mentions": 1}
+
+
+def test_what_is_learned_does_not_depend_on_batches_or_workers(tmp_path: Path) -> None:
+    """A round's learned lines depend on which articles it holds: rounds must hold exactly
+    `round_size` articles wherever the engine's batches end (they shrink at the end of a run
+    with several workers), or 1 and 2 jobs store different texts."""
+    import random
+
+    from newsgraph.config import Settings
+
+    words = ["harbour", "council", "river", "station", "budget", "teacher", "engine", "market",
+             "winter", "bridge", "museum", "nurse", "farmer", "court", "ferry", "library",
+             "tunnel", "orchestra", "election", "vaccine"]
+    rng = random.Random(3)
+    folder = tmp_path / "corpus" / "daily"
+    folder.mkdir(parents=True)
+    promo = "Garden Show Weekly — Daily Example"  # short, not prose: learned at 3 articles
+    for i in range(10):
+        body = [" ".join(rng.choice(words) for _ in range(14)).capitalize() + "."
+                for _ in range(4)]
+        lines = [f"Report number {i} on {words[i]}", *body[:2], *([promo] if 3 <= i <= 5 else []),
+                 *body[2:]]
+        (folder / f"{i:02d}.txt").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    runs = {}
+    for jobs, batch in ((1, 3), (1, 5), (2, 3)):
+        db = tmp_path / f"j{jobs}b{batch}.db"
+        api.ingest([str(folder)], db=db, jobs=jobs,
+                   settings=Settings(nlp=False, stories=False, round_size=4, batch_size=batch))
+        runs[(jobs, batch)] = _texts(db)
+    first = runs[(1, 3)]
+    # the line is counted in articles 3 (round 1), 4 and 5 (round 2): learned from round 2 on
+    assert [promo in text for text, _ in first][3:6] == [True, False, False]
+    assert all(rows == first for rows in runs.values())
+
+
+def test_line_count_samples_from_older_stores_are_still_read(tmp_path: Path) -> None:
+    """Samples were JSON lists before they were space-separated ids: both are read."""
+    import sqlite3
+
+    _write(tmp_path / "corpus" / "daily-example")
+    db = tmp_path / "s.db"
+    api.ingest([str(tmp_path / "corpus")], db=db)
+    conn = sqlite3.connect(db)
+    grp, h, sample = conn.execute(
+        "SELECT grp, line_hash, sample FROM line_counts WHERE docs = 4").fetchone()
+    ids = sample.split()
+    assert len(ids) == 4 and not sample.startswith("[")
+    with Store(db, readonly=True) as store:
+        assert store.load_line_counts(grp, [h])[h].sample == ids
+    with conn:
+        conn.execute("UPDATE line_counts SET sample=? WHERE line_hash=?", (json.dumps(ids), h))
+    conn.close()
+    with Store(db, readonly=True) as store:
+        assert store.load_line_counts(grp, [h])[h].sample == ids

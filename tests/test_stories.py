@@ -163,3 +163,30 @@ def test_two_passes_over_a_split_corpus_give_one_pass_result() -> None:
         second.add(doc, seq)
     split = dict(first.assigned) | dict(second.assigned)
     assert split == whole
+
+
+def test_story_pass_in_a_child_gives_what_the_driver_would(seeds_dir: Path,
+                                                           tmp_path: Path) -> None:
+    """With several jobs the story pass runs in a forked child beside the entity pass: the
+    same result as in-process, and a failure in the child is raised in the parent."""
+    import shutil
+    import sqlite3
+
+    from newsgraph import api
+    from newsgraph.config import Settings
+    from newsgraph.store import Store
+    from newsgraph.story_pass import StoriesInChild, _result, compute_stories
+
+    if not StoriesInChild.available():
+        pytest.skip("no fork on this platform: the pass runs in-process")
+    db = tmp_path / "s.db"
+    shutil.copytree(seeds_dir, tmp_path / "in")
+    api.ingest([str(tmp_path / "in")], db=db, settings=Settings(nlp=False, stories=False))
+    with Store(db) as store:
+        in_child = StoriesInChild(db).result()
+        assert in_child == _result(compute_stories(store))
+        assert len(in_child[1]) == 5  # every seed assigned
+    (tmp_path / "broken.db").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(RuntimeError, match="story pass failed"):
+        StoriesInChild(tmp_path / "broken.db").result()
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone() == (5,)

@@ -21,7 +21,7 @@ from newsgraph.stages.read.discover import InputFile, discover_inputs, read_inpu
 from newsgraph.stages.repeats import RepeatLearner
 from newsgraph.statement_pass import assign_statements
 from newsgraph.store import Store
-from newsgraph.story_pass import assign_stories
+from newsgraph.story_pass import StoriesInChild, assign_stories, write_stories
 
 
 @dataclass
@@ -70,6 +70,15 @@ def file_digest(path: Path) -> str:
         while chunk := fh.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
+
+
+def warm_end_passes(settings: Settings) -> None:
+    """Load what the end-of-run passes would load lazily (wordfreq's English list: ~0.1 s), in
+    the writer thread while the workers run rather than on one core after them."""
+    if settings.nlp or settings.stories:
+        import wordfreq
+
+        wordfreq.word_frequency("news", "en")
 
 
 Progress = Callable[[str, int], None]  # (event, amount): "file", "article"
@@ -207,6 +216,7 @@ class Ingest:
         self.writer = Store(self.store.path)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsgraph-writer")
         self.pending_write: Future[int] | None = None
+        self.executor.submit(warm_end_passes, self.settings)  # while the workers run
         try:
             for results in self.engine.map(self._batches(inputs)):
                 numbers = self._numbers.pop(0)
@@ -226,19 +236,9 @@ class Ingest:
                             self.report.files_skipped += 1
                             continue
                     source.articles += 1
-                    round_.append((number, item))
-                if len(round_) >= self.settings.round_size:
-                    self._commit(round_, last_number)
-                    round_ = []
+                    round_ = self._add_to_round(round_, number, item)
             self._commit(round_, last_number, final=True)
-            self._wait_for_writer()
-            if self.settings.nlp and self.report.articles_new:
-                self._resolve_entities()
-                rebuild_relations(self.writer)  # edges over the ids just resolved
-            if self.settings.nlp:  # new quotes join the statements they are versions of
-                assign_statements(self.writer)
-            if self.settings.stories:  # new articles join stored stories or open one
-                assign_stories(self.writer)
+            self._end_passes()
         except KeyboardInterrupt:
             self.report.interrupted = True
             raise
@@ -248,6 +248,40 @@ class Ingest:
             self.writer.close()
             self.store.finish_run(self.report.run_id, self.report.summary())
         return self.report
+
+    def _add_to_round(self, round_: list[tuple[int, Article]], number: int,
+                      item: Article) -> list[tuple[int, Article]]:
+        """Rounds hold exactly `round_size` articles, wherever the engine's batches end: the
+        learned lines of a round depend on which articles it holds, so its bounds must not
+        depend on the number of workers or the engine (batches shrink at the end of a run)."""
+        round_.append((number, item))
+        if len(round_) < self.settings.round_size:
+            return round_
+        self._commit(round_, number)
+        return []
+
+    def _end_passes(self) -> None:
+        """The corpus passes after the last round: over the whole store, so their result does
+        not depend on what came in which run."""
+        self._wait_for_writer()
+        stories = None
+        if (self.settings.stories and self.settings.nlp and getattr(self.engine, "jobs", 1) > 1
+                and StoriesInChild.available()):
+            stories = StoriesInChild(self.writer.path)  # on the other core, beside the rest
+        try:
+            if self.settings.nlp and self.report.articles_new:
+                self._resolve_entities()
+                rebuild_relations(self.writer)  # edges over the ids just resolved
+            if self.settings.nlp:  # new quotes join the statements they are versions of
+                assign_statements(self.writer)
+        except BaseException:
+            if stories is not None:
+                stories.cancel()
+            raise
+        if stories is not None:
+            write_stories(self.writer, stories.result())
+        elif self.settings.stories:  # new articles join stored stories or open one
+            assign_stories(self.writer)
 
     def _resolve_entities(self) -> None:
         """Merge every stored mention into canonical entities and link quote speakers to them.

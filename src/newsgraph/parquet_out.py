@@ -374,10 +374,7 @@ class ShardLoader(Ingest):
     def _load(self, out: Path) -> RunReport:
         from concurrent.futures import ThreadPoolExecutor
 
-        from newsgraph.relation_pass import rebuild_relations
-        from newsgraph.statement_pass import assign_statements
         from newsgraph.store import Store
-        from newsgraph.story_pass import assign_stories
 
         self.pending_errors = []
         self.done_files, self.done_digests = self.store.done_sources()
@@ -427,19 +424,9 @@ class ShardLoader(Ingest):
                         self.report.files_skipped += 1
                         continue
                 current.articles += 1
-                round_.append((number, item))
-                if len(round_) >= self.settings.round_size:
-                    self._commit(round_, last_number)
-                    round_ = []
+                round_ = self._add_to_round(round_, number, item)
             self._commit(round_, last_number, final=True)
-            self._wait_for_writer()
-            if self.settings.nlp and self.report.articles_new:
-                self._resolve_entities()
-                rebuild_relations(self.writer)
-            if self.settings.nlp:
-                assign_statements(self.writer)
-            if self.settings.stories:
-                assign_stories(self.writer)
+            self._end_passes()
         finally:
             self.executor.shutdown(wait=True)
             self.writer.close()
