@@ -91,9 +91,11 @@ def load(out: str | Path, db: str | Path | None = None, settings: Settings | Non
 
 def reprocess(db: str | Path | None = None, jobs: int | None = None,
               settings: Settings | None = None, engine: Any = None) -> Any:
-    """Re-run what changed stage versions affect (reprocess.py): the NLP stage on the workers
-    for articles whose nlp version differs, then entities, relations and statements; stories
-    when their version differs. Cleaning/metadata/dedup changes are only counted."""
+    """Re-run what changed stage versions affect (reprocess.py, upstream_replay.py), from the
+    store alone: a changed clean, meta, dedup or repeats version re-runs that stage and those
+    after it; the NLP stage on the workers for articles whose nlp version differs or whose NLP
+    inputs changed, then entities, relations and statements; stories when their version
+    differs or anything before them was re-run."""
     from newsgraph.reprocess import reprocess as run
 
     settings = (settings or load_settings()).merged(db=str(db) if db else None, jobs=jobs)

@@ -162,8 +162,10 @@ def reprocess(
                                                   help="A running dask scheduler.")] = None,
     config: Annotated[str | None, typer.Option(help="A settings TOML file.")] = None,
 ) -> None:
-    """Re-run what changed stage versions affect: NLP (then entities, relations, statements)
-    for articles whose nlp version differs, stories when the story version differs."""
+    """Re-run what changed stage versions affect, from the store alone: clean, meta, dedup or
+    repeats and every stage after it; NLP (then entities, relations, statements) for articles
+    whose nlp version differs or whose text changed; stories when their version differs or
+    anything before them was re-run."""
     settings = load_settings(config, db=db, jobs=jobs, engine=engine, scheduler=scheduler)
     if not Path(settings.db).exists():
         err.print(f"[red]error[/] no store at {escape(settings.db)}")
@@ -172,10 +174,20 @@ def reprocess(
     table = Table(title=f"reprocess — store {escape(settings.db)}", show_header=False)
     table.add_row("articles", f"{report.articles:,}")
     table.add_row("NLP stale / re-run", f"{report.nlp_stale:,} / {report.nlp_done:,}")
-    table.add_row("stories re-done", "yes" if report.stories_redone else "no")
     for stage, n in sorted(report.upstream_stale.items()):
-        table.add_row(f"made by an older {stage} (re-ingest)", f"{n:,}")
+        table.add_row(f"made by an older {stage}", f"{n:,}")
+    for stage, n in sorted(report.upstream_redone.items()):
+        table.add_row(f"re-run from {stage}", f"{n:,}")
+    if report.upstream_redone:
+        table.add_row("NLP inputs changed (re-run)", f"{report.nlp_invalidated:,}")
+    if report.html_dates_kept:
+        table.add_row("HTML dates kept (page not stored)", f"{report.html_dates_kept:,}")
+    table.add_row("stories re-done", "yes" if report.stories_redone else "no")
     out.print(table)
+    if report.html_dates_kept:
+        out.print(f"[yellow]{report.html_dates_kept:,} HTML article(s)[/]: metadata re-run "
+                  "without the page (not stored), so each keeps the publication date found at "
+                  "ingest (notes.published_kept); re-ingest the pages to date them again.")
     for e in report.errors[:50]:
         out.print(f"  {e.code} {escape(e.path)}: {escape(e.message)}")
     raise typer.Exit(1 if report.errors else 0)

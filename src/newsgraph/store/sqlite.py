@@ -187,39 +187,49 @@ class Store:
             self.conn.execute(
                 "INSERT INTO articles_fts(rowid, title, text) "
                 "SELECT seq, title, text FROM articles WHERE seq > ?", (last_seq,))
-            seqs = dict(zip(
-                (a.id for a in articles), self._seqs([a.id for a in articles]), strict=True
-            ))
-            exact, signatures, band_rows = [], [], []
-            for art in articles:
-                sig = sigs.get(art.id)
-                if sig is None:
-                    continue
-                root = art.duplicate_of or art.id
-                exact.append((sig.exact, root))
-                if sig.minhash:
-                    signatures.append((art.id, seqs[art.id], root, sig.n_shingles, sig.to_bytes()))
-                    keys = sig.keys if len(sig.keys) == bands else band_keys(sig.minhash, bands)
-                    seq = seqs[art.id]
-                    band_rows.extend((k, seq) for k in keys)
-            self.conn.executemany("INSERT OR IGNORE INTO dedup_exact VALUES (?,?)", exact)
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO dedup_signatures VALUES (?,?,?,?,?)", signatures
-            )
-            band_rows.sort()  # in key order: the band index is built with far fewer page moves
-            self.conn.executemany("INSERT OR IGNORE INTO dedup_band_seqs VALUES (?,?)", band_rows)
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO line_counts VALUES (?,?,?,?,?,?)",
-                # the sample as space-separated ids (a JSON list before: still read), ~15x
-                # cheaper than json.dumps on the ~14 rows an article adds
-                [(g, h, c.docs, c.edge, int(c.prose), " ".join(c.sample))
-                 for g, h, c in line_counts],
-            )
+            if written:  # where this round starts, for a replay of the corpus stages
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO article_rounds SELECT min(seq) FROM articles "
+                    "WHERE seq > ?", (last_seq,))
+            self.write_corpus_index(articles, sigs, bands, line_counts)
             self._write_nlp(articles, entities)
             self.record_errors(errors, run_id, commit=False)
             self.conn.executemany("INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?,?,?,?)",
                                   sources)
         return written
+
+    def write_corpus_index(self, articles: list[Article], sigs: dict[str, Signature], bands: int,
+                           line_counts: Iterable[tuple[str, str, LineCount]]) -> None:
+        """The articles' dedup index rows and the learned line counts (inside the caller's
+        transaction)."""
+        seqs = dict(zip(
+            (a.id for a in articles), self._seqs([a.id for a in articles]), strict=True
+        ))
+        exact, signatures, band_rows = [], [], []
+        for art in articles:
+            sig = sigs.get(art.id)
+            if sig is None:
+                continue
+            root = art.duplicate_of or art.id
+            exact.append((sig.exact, root))
+            if sig.minhash:
+                signatures.append((art.id, seqs[art.id], root, sig.n_shingles, sig.to_bytes()))
+                keys = sig.keys if len(sig.keys) == bands else band_keys(sig.minhash, bands)
+                seq = seqs[art.id]
+                band_rows.extend((k, seq) for k in keys)
+        self.conn.executemany("INSERT OR IGNORE INTO dedup_exact VALUES (?,?)", exact)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO dedup_signatures VALUES (?,?,?,?,?)", signatures
+        )
+        band_rows.sort()  # in key order: the band index is built with far fewer page moves
+        self.conn.executemany("INSERT OR IGNORE INTO dedup_band_seqs VALUES (?,?)", band_rows)
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO line_counts VALUES (?,?,?,?,?,?)",
+            # the sample as space-separated ids (a JSON list before: still read), ~15x
+            # cheaper than json.dumps on the ~14 rows an article adds
+            [(g, h, c.docs, c.edge, int(c.prose), " ".join(c.sample))
+             for g, h, c in line_counts],
+        )
 
     def _write_nlp(self, articles: list[Article], entities: Sequence[Entity]) -> None:
         """Mentions and quotes of new articles; entities upserted (they grow across runs)."""
