@@ -115,6 +115,9 @@ class StoryDetail:
     tail: list[TailEntry] = field(default_factory=list)  # in the order they joined
     days: dict[str, int] = field(default_factory=dict)
     title_seq: int | None = None  # the seq of the article the title is the headline of
+    # False for a story stored before stories/7 kept its days (its dates could not be
+    # recomputed after a split): such a story never splits
+    complete: bool = True
 
 
 @dataclass
@@ -336,7 +339,7 @@ class StoryPass:
         self._df_known: set[str] = set()
         self.df_changes: dict[str, int] = {}
         self.stories: dict[str, Story] = {}  # every story this pass has loaded or made
-        self.created: list[Story] = []  # in first-seen order
+        self.created: list[Story] = []  # as made (a split-off story: when it split off)
         self.dirty: dict[str, Story] = {}
         self.assigned: list[tuple[str, str]] = []
         self.story_of: dict[str, str] = {}
@@ -521,7 +524,8 @@ class StoryPass:
         s = self.settings
         detail = story.detail
         m = s.split_min
-        if not s.split_ratio or detail is None or story.size < 2 * m or len(detail.tail) < m:
+        if (not s.split_ratio or detail is None or not detail.complete or story.size < 2 * m
+                or len(detail.tail) < m):
             return None
         tail = detail.tail
         t = len(tail)

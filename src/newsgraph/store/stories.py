@@ -43,7 +43,7 @@ def _detail_json(detail: StoryDetail | None) -> str:
 def _row_detail(text: str) -> StoryDetail:
     data = json.loads(text)
     return StoryDetail([TailEntry(*e) for e in data.get("tail", ())], data.get("days", {}),
-                       data.get("title_seq"))
+                       data.get("title_seq"), complete="days" in data)
 
 
 def _names_and_quotes(story: Story) -> str:
