@@ -332,6 +332,7 @@ class StoryPass:
         self._lookup_story_of = lookup_story_of
         self._lookup_detail = lookup_detail
         self.splits = 0
+        self._pairs: dict[tuple[str, str], float] = {}  # tail articles' dot products
         self.exhaustive = exhaustive
         self.bg_docs = BACKGROUND_DOCS if self.settings.background else 0
         self._bg_df: dict[str, float] = {}
@@ -532,12 +533,12 @@ class StoryPass:
         c = story.centroid
         n = story.size
         to_c = [_dot(e.vec, c) for e in tail]
-        c2 = _dot(c, c)
+        c2 = math.fsum(v * v for v in c.values())
         best: tuple[float, int] | None = None
         sb2 = 0.0  # |sum of tail[i:]|^2, grown from the newest back
         cb = 0.0  # centroid . sum of tail[i:]
         for i in range(t - 1, -1, -1):
-            sb2 += 1.0 + 2.0 * math.fsum(_dot(tail[i].vec, tail[j].vec) for j in range(i + 1, t))
+            sb2 += 1.0 + 2.0 * math.fsum(self._pair(tail[i], tail[j]) for j in range(i + 1, t))
             cb += to_c[i]
             nb, na = t - i, n - (t - i)
             if nb < m:
@@ -554,6 +555,17 @@ class StoryPass:
         if best is None or best[0] >= s.split_ratio:
             return None
         return self._split_off(story, best[1])
+
+    def _pair(self, a: TailEntry, b: TailEntry) -> float:
+        """The dot product of two tail articles' word vectors, once a pass (each article
+        meets the same older ones on every join until it leaves the tail)."""
+        key = (a.id, b.id)
+        found = self._pairs.get(key)
+        if found is None:
+            if len(self._pairs) > 200_000:  # bounded memory on a long pass
+                self._pairs.clear()
+            found = self._pairs[key] = _dot(a.vec, b.vec)
+        return found
 
     def _split_off(self, story: Story, cut: int) -> Story:
         detail = story.detail
