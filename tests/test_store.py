@@ -210,6 +210,7 @@ def test_store_from_before_the_seq_band_index_still_finds_near_copies(seeds_dir:
         " JOIN dedup_signatures s ON s.seq = b.seq;"
         "CREATE INDEX dedup_bands_band ON dedup_bands(band);"
         "DROP TABLE dedup_band_seqs; DROP INDEX dedup_signatures_seq;"
+        "ALTER TABLE stories DROP COLUMN detail;"  # migration 010's
         "PRAGMA user_version=7; COMMIT;")
     bands = conn.execute("SELECT count(*) FROM dedup_bands").fetchone()[0]
     conn.close()

@@ -32,7 +32,7 @@ def compute_stories(store: Store, settings: StorySettings | None = None,
     view = store.stories_view()
     run = StoryPass(settings, n_docs=view.assigned_count(), lookup_df=view.lookup_df,
                     lookup_postings=view.lookup_postings, lookup_stories=view.lookup_stories,
-                    lookup_story_of=view.lookup_story_of)
+                    lookup_story_of=view.lookup_story_of, lookup_detail=view.lookup_detail)
     rows = view.unassigned(chunk)  # streamed: one chunk of texts in memory at a time
     # names and quotes are read only when they are weighed (a query each per chunk)
     names = run.settings.entity_weight > 0

@@ -46,7 +46,7 @@ from functools import cache, lru_cache
 from newsgraph.ids import content_hash
 from newsgraph.records import Mention
 
-VERSION = "stories/6"
+VERSION = "stories/7"
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STOP_WORDS = """
@@ -92,13 +92,39 @@ class Story:
     end: str | None = None
     title: str | None = None  # the headline of its first article that has one
     size: int = 0  # articles in the story (also those of earlier runs)
+    # what a split needs (`StoryPass._split`), loaded only for a story an article joins (None:
+    # not loaded yet): its last `tail_size` articles with their vectors, and its articles'
+    # days (day -> articles), so that the dates and the title stay exact when a story splits
+    detail: StoryDetail | None = None
+
+
+@dataclass
+class TailEntry:
+    """One of a story's newest articles, with the vectors it was scored with."""
+    id: str
+    seq: int
+    title: str | None
+    published: str | None
+    vec: dict[str, float]
+    ents: dict[str, float]
+    quotes: dict[str, float]
+
+
+@dataclass
+class StoryDetail:
+    tail: list[TailEntry] = field(default_factory=list)  # in the order they joined
+    days: dict[str, int] = field(default_factory=dict)
+    title_seq: int | None = None  # the seq of the article the title is the headline of
+    # False for a story stored before stories/7 kept its days (its dates could not be
+    # recomputed after a split): such a story never splits
+    complete: bool = True
 
 
 @dataclass
 class StorySettings:
     # join when the evidence is at least this (dev-chosen: eval/stories_notes.md): words and
     # names mixed, when both sides have names; the words alone, when one side has none
-    threshold: float = 0.18
+    threshold: float = 0.17
     text_threshold: float = 0.20
     idf_power: float = 1.0  # term weight tf * idf ** idf_power (> 1: the rarer words lead)
     entity_weight: float = 0.25  # the names' share of the similarity when both sides have names
@@ -115,6 +141,12 @@ class StorySettings:
     # twice as many): a big story's vector stops growing, so loading, scoring and storing it
     # costs the same at 100 articles as at 10k; the words cut weigh least in the mean
     centroid_terms: int = 1000
+    # a story splits in two when its newest articles (at least split_min, among the last
+    # tail_size) are, on average, less than split_ratio as like the older ones as each group
+    # is like itself (average link): it was one event, then another of the same kind came in
+    split_ratio: float = 0.75
+    split_min: int = 4
+    tail_size: int = 8
 
 
 def tokens(text: str) -> list[str]:
@@ -263,11 +295,22 @@ def _add_to(total: dict[str, float], vec: dict[str, float]) -> None:
         total[w] = total.get(w, 0.0) + v
 
 
+def _sub_from(total: dict[str, float], vec: dict[str, float]) -> None:
+    for w, v in vec.items():
+        if w in total:  # a word the centroid pruned is not there to take off
+            left = total[w] - v
+            if abs(left) > 1e-12:
+                total[w] = left
+            else:
+                del total[w]
+
+
 # store look-ups a pass over a store is given (none: everything is in this pass)
 DfLookup = Callable[[list[str]], Mapping[str, int]]  # key -> documents holding it
 PostingsLookup = Callable[[list[str], int], Mapping[str, list[tuple[int, str]]]]
 StoryLookup = Callable[[list[str]], Mapping[str, Story]]
 StoryOfLookup = Callable[[list[str]], Mapping[str, str]]  # article id -> its story id
+DetailLookup = Callable[[list[str]], Mapping[str, StoryDetail]]
 
 
 class StoryPass:
@@ -279,6 +322,7 @@ class StoryPass:
                  lookup_df: DfLookup | None = None, lookup_postings: PostingsLookup | None = None,
                  lookup_stories: StoryLookup | None = None,
                  lookup_story_of: StoryOfLookup | None = None,
+                 lookup_detail: DetailLookup | None = None,
                  exhaustive: bool = False) -> None:
         self.settings = settings or StorySettings()
         self.n = n_docs
@@ -286,6 +330,9 @@ class StoryPass:
         self._lookup_postings = lookup_postings
         self._lookup_stories = lookup_stories
         self._lookup_story_of = lookup_story_of
+        self._lookup_detail = lookup_detail
+        self.splits = 0
+        self._pairs: dict[tuple[str, str], float] = {}  # tail articles' dot products
         self.exhaustive = exhaustive
         self.bg_docs = BACKGROUND_DOCS if self.settings.background else 0
         self._bg_df: dict[str, float] = {}
@@ -293,7 +340,7 @@ class StoryPass:
         self._df_known: set[str] = set()
         self.df_changes: dict[str, int] = {}
         self.stories: dict[str, Story] = {}  # every story this pass has loaded or made
-        self.created: list[Story] = []  # in first-seen order
+        self.created: list[Story] = []  # as made (a split-off story: when it split off)
         self.dirty: dict[str, Story] = {}
         self.assigned: list[tuple[str, str]] = []
         self.story_of: dict[str, str] = {}
@@ -435,27 +482,131 @@ class StoryPass:
                     best, best_margin = story, margin
             target = best
         if target is None:
-            target = Story("s" + content_hash(VERSION, doc.id)[:16], seq=seq)
+            target = Story("s" + content_hash(VERSION, doc.id)[:16], seq=seq,
+                           detail=StoryDetail())
             self.stories[target.id] = target
             self.created.append(target)
-        self._add(target, doc, vec, ents, quotes)
-        known = self._story_keys.setdefault(target.id, set())
+        self._load_detail(target)
+        self._add(target, doc, vec, ents, quotes, seq)
+        self._index(target, keys)
+        self.story_of[doc.id] = target.id
+        self.assigned.append((doc.id, target.id))
+        self.dirty[target.id] = target
+        if not doc.duplicate_of:
+            split = self._split(target)
+            if split is not None and doc.id in split.article_ids:
+                return split
+        return target
+
+    def _index(self, story: Story, keys: list[str]) -> None:
+        known = self._story_keys.setdefault(story.id, set())
         for key in keys:
             if key not in known:
                 known.add(key)
                 posts = self._postings.setdefault(key, [])
-                posts.append((target.seq, target.id))
+                posts.append((story.seq, story.id))
                 if len(posts) > 2 * self.settings.max_postings:  # only the newest are read
                     posts.sort(reverse=True)
                     del posts[self.settings.max_postings:]
-                self.new_keys.append((key, target.seq, target.id))
-        self.story_of[doc.id] = target.id
-        self.assigned.append((doc.id, target.id))
-        self.dirty[target.id] = target
-        return target
+                self.new_keys.append((key, story.seq, story.id))
+
+    def _load_detail(self, story: Story) -> None:
+        if story.detail is None:
+            found = self._lookup_detail([story.id]) if self._lookup_detail else {}
+            story.detail = found.get(story.id) or StoryDetail()
+
+    def _split(self, story: Story) -> Story | None:
+        """Split off the story's newest articles when they form a group of their own: for each
+        cut of its last `tail_size` articles (the newest at least `split_min`, the rest too),
+        the mean cosine across the cut against the smaller of the two groups' own mean
+        pairwise cosines (from the summed vectors: |sum|^2 = n + 2 x the pairs); below
+        `split_ratio` at the lowest cut, the newer group becomes a story of its own (its id:
+        the hash of its first article's id, as any story's) and the older keeps the id."""
+        s = self.settings
+        detail = story.detail
+        m = s.split_min
+        if (not s.split_ratio or detail is None or not detail.complete or story.size < 2 * m
+                or len(detail.tail) < m):
+            return None
+        tail = detail.tail
+        t = len(tail)
+        c = story.centroid
+        n = story.size
+        to_c = [_dot(e.vec, c) for e in tail]
+        c2 = math.fsum(v * v for v in c.values())
+        best: tuple[float, int] | None = None
+        sb2 = 0.0  # |sum of tail[i:]|^2, grown from the newest back
+        cb = 0.0  # centroid . sum of tail[i:]
+        for i in range(t - 1, -1, -1):
+            sb2 += 1.0 + 2.0 * math.fsum(self._pair(tail[i], tail[j]) for j in range(i + 1, t))
+            cb += to_c[i]
+            nb, na = t - i, n - (t - i)
+            if nb < m:
+                continue
+            if na < m:
+                break
+            sa2 = c2 - 2 * cb + sb2
+            within = min((sa2 - na) / (na * (na - 1)), (sb2 - nb) / (nb * (nb - 1)))
+            if within <= 0:
+                continue
+            ratio = (cb - sb2) / (na * nb) / within
+            if best is None or ratio < best[0]:
+                best = (ratio, i)
+        if best is None or best[0] >= s.split_ratio:
+            return None
+        return self._split_off(story, best[1])
+
+    def _pair(self, a: TailEntry, b: TailEntry) -> float:
+        """The dot product of two tail articles' word vectors, once a pass (each article
+        meets the same older ones on every join until it leaves the tail)."""
+        key = (a.id, b.id)
+        found = self._pairs.get(key)
+        if found is None:
+            if len(self._pairs) > 200_000:  # bounded memory on a long pass
+                self._pairs.clear()
+            found = self._pairs[key] = _dot(a.vec, b.vec)
+        return found
+
+    def _split_off(self, story: Story, cut: int) -> Story:
+        detail = story.detail
+        assert detail is not None
+        moved = detail.tail[cut:]
+        first = moved[0]
+        new = Story("s" + content_hash(VERSION, first.id)[:16], seq=first.seq,
+                    detail=StoryDetail())
+        self.stories[new.id] = new
+        self.created.append(new)
+        self.splits += 1
+        del detail.tail[cut:]
+        for e in moved:
+            _sub_from(story.centroid, e.vec)
+            _sub_from(story.entity_centroid, e.ents)
+            _sub_from(story.quote_centroid, e.quotes)
+            story.size -= 1
+            if e.id in story.article_ids:
+                story.article_ids.remove(e.id)
+            if e.published:
+                day = e.published[:10]
+                left = detail.days.get(day, 0) - 1
+                if left > 0:
+                    detail.days[day] = left
+                else:
+                    detail.days.pop(day, None)
+            self._add(new, StoryDoc(e.id, "", e.title, e.published), e.vec, e.ents, e.quotes,
+                      e.seq)
+            self._index(new, self._keys(e.vec, e.ents))
+            self.story_of[e.id] = new.id
+            self.assigned.append((e.id, new.id))
+        story.start = min(detail.days) if detail.days else None
+        story.end = max(detail.days) if detail.days else None
+        if detail.title_seq is not None and detail.title_seq >= first.seq:
+            story.title, detail.title_seq = None, None  # its headline left with the new story
+        self.dirty[new.id] = new
+        self.dirty[story.id] = story
+        return new
 
     def _add(self, story: Story, doc: StoryDoc, vec: dict[str, float],
-             ents: dict[str, float], quotes: dict[str, float]) -> None:
+             ents: dict[str, float], quotes: dict[str, float], seq: int) -> None:
         n = story.size
         _add_to(story.centroid, vec)
         _add_to(story.entity_centroid, ents)
@@ -467,12 +618,22 @@ class StoryPass:
             story.quote_centroid = _heaviest(story.quote_centroid, limit)
         story.article_ids.append(doc.id)
         story.size = n + 1
+        detail = story.detail
         if story.title is None and doc.title:
             story.title = doc.title
+            if detail is not None:
+                detail.title_seq = seq
         if doc.published:
             day = doc.published[:10]
             story.start = min(story.start or day, day)
             story.end = max(story.end or day, day)
+            if detail is not None:
+                detail.days[day] = detail.days.get(day, 0) + 1
+        if detail is not None and self.settings.split_ratio:
+            detail.tail.append(TailEntry(doc.id, seq, doc.title, doc.published, vec, ents,
+                                         quotes))
+            if len(detail.tail) > self.settings.tail_size:
+                del detail.tail[0]
 
 
 def cluster(docs: Sequence[StoryDoc], settings: StorySettings | None = None,
@@ -481,7 +642,7 @@ def cluster(docs: Sequence[StoryDoc], settings: StorySettings | None = None,
     run = StoryPass(settings, exhaustive=exhaustive)
     for seq, doc in enumerate(docs):
         run.add(doc, seq)
-    return run.created
+    return sorted(run.created, key=lambda s: s.seq)
 
 
 def story_record(story: Story, article_ids: list[str]) -> dict[str, object]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from newsgraph.records import Mention
-from newsgraph.stages.stories import QUOTE_PREFIX, Story
+from newsgraph.stages.stories import QUOTE_PREFIX, Story, StoryDetail, TailEntry
 from newsgraph.stages.stories import VERSION as STORIES_VERSION
 
 
@@ -26,6 +26,24 @@ def _row_story(row: sqlite3.Row) -> Story:
     return Story(row["id"], seq=row["seq"], centroid=json.loads(row["centroid"]),
                  entity_centroid=names, quote_centroid=quotes, start=row["start_date"],
                  end=row["end_date"], title=row["title"], size=row["size"])
+
+
+# every column but `detail` (read only for the story an article joins: `lookup_detail`)
+_COLUMNS = "id, seq, title, start_date, end_date, size, centroid, entity_centroid, version"
+
+
+def _detail_json(detail: StoryDetail | None) -> str:
+    if detail is None:
+        return "{}"
+    return json.dumps({"tail": [[e.id, e.seq, e.title, e.published, e.vec, e.ents, e.quotes]
+                                for e in detail.tail],
+                       "days": detail.days, "title_seq": detail.title_seq})
+
+
+def _row_detail(text: str) -> StoryDetail:
+    data = json.loads(text)
+    return StoryDetail([TailEntry(*e) for e in data.get("tail", ())], data.get("days", {}),
+                       data.get("title_seq"), complete="days" in data)
 
 
 def _names_and_quotes(story: Story) -> str:
@@ -107,9 +125,18 @@ class StoryStore:
         found: dict[str, Story] = {}
         for chunk in _chunks(ids):
             marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT * FROM stories WHERE id IN ({marks})",
-                                         list(chunk)):
+            for row in self.conn.execute(
+                    f"SELECT {_COLUMNS} FROM stories WHERE id IN ({marks})", list(chunk)):
                 found[row["id"]] = _row_story(row)
+        return found
+
+    def lookup_detail(self, ids: list[str]) -> dict[str, StoryDetail]:
+        found: dict[str, StoryDetail] = {}
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            for sid, text in self.conn.execute(
+                    f"SELECT id, detail FROM stories WHERE id IN ({marks})", list(chunk)):
+                found[sid] = _row_detail(text)
         return found
 
     def lookup_story_of(self, article_ids: list[str]) -> dict[str, str]:
@@ -127,9 +154,11 @@ class StoryStore:
         frequencies and the new index keys."""
         with self.conn:
             self.conn.executemany(
-                "INSERT OR REPLACE INTO stories VALUES (?,?,?,?,?,?,?,?,?)",
+                f"INSERT OR REPLACE INTO stories ({_COLUMNS}, detail) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
                 [(s.id, s.seq, s.title, s.start, s.end, s.size, json.dumps(s.centroid),
-                  _names_and_quotes(s), STORIES_VERSION) for s in stories])
+                  _names_and_quotes(s), STORIES_VERSION, _detail_json(s.detail))
+                 for s in stories])
             self.conn.executemany("UPDATE articles SET story_id=? WHERE id=?",
                                   [(sid, aid) for aid, sid in assigned])
             self.conn.executemany(
@@ -143,13 +172,13 @@ class StoryStore:
             "SELECT id FROM articles WHERE story_id=? ORDER BY seq", (story_id,))]
 
     def iter_stories(self) -> Iterator[Story]:
-        for row in self.conn.execute("SELECT * FROM stories ORDER BY seq").fetchall():
+        for row in self.conn.execute(f"SELECT {_COLUMNS} FROM stories ORDER BY seq").fetchall():
             yield _row_story(row)
 
     def stories(self, query: str | None = None, limit: int = 50) -> list[Story]:
         """Stories, largest first; `query` matches words of the title (or of an article's
         title or text, through the articles' full-text index)."""
-        sql, params = "SELECT * FROM stories", []
+        sql, params = f"SELECT {_COLUMNS} FROM stories", []
         if query:
             sql += (" WHERE title LIKE ? OR id IN (SELECT a.story_id FROM articles_fts "
                     "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?)")
@@ -159,9 +188,10 @@ class StoryStore:
         return [_row_story(r) for r in rows]
 
     def get_story(self, story_id: str) -> Story | None:
-        row = self.conn.execute("SELECT * FROM stories WHERE id=?", (story_id,)).fetchone()
+        row = self.conn.execute(f"SELECT {_COLUMNS} FROM stories WHERE id=?",
+                                (story_id,)).fetchone()
         if row is None and len(story_id) >= 4:  # a unique prefix, as for articles
-            rows = self.conn.execute("SELECT * FROM stories WHERE id LIKE ? LIMIT 2",
+            rows = self.conn.execute(f"SELECT {_COLUMNS} FROM stories WHERE id LIKE ? LIMIT 2",
                                      (story_id + "%",)).fetchall()
             row = rows[0] if len(rows) == 1 else None
         return _row_story(row) if row is not None else None

@@ -1,0 +1,63 @@
+"""A story split through the store (stories/7): one ingest and two ingests give the same
+stories when the split happens in the second, and a split story's dates and title come from
+its own articles."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from newsgraph import api
+from tests.conftest import read_jsonl
+
+EVAL = Path(os.environ.get("NEWSGRAPH_EVAL_DATA",
+                           Path(__file__).resolve().parents[2] / "shared" / "eval"))
+
+
+def _write_topic(folder: Path, topic: int) -> list[str]:
+    path = EVAL / "stories" / "ecbplus.jsonl"
+    if not path.exists():
+        pytest.skip("no ECB+ data")
+    names = []
+    for i, line in enumerate(path.read_text("utf-8").splitlines()):
+        row = json.loads(line)
+        if row["topic"] == topic:
+            name = f"{i:04d}_{row['doc_id']}.txt"  # file order = first-seen order
+            (folder / name).write_text(row["text"], "utf-8")
+            names.append(name)
+    return names
+
+
+def _export(db: Path, out: Path) -> tuple[list[dict], dict[str, dict]]:
+    api.export(db, out)
+    return (read_jsonl(out / "stories.jsonl"),
+            {r["id"]: r for r in read_jsonl(out / "articles.jsonl")})
+
+
+def test_a_split_in_a_later_ingest_gives_the_stories_of_one_ingest(tmp_path: Path) -> None:
+    src = tmp_path / "all"
+    src.mkdir()
+    names = _write_topic(src, 7)  # ten on Klitschko-Rahman, then eleven on Klitschko-Thompson
+    one = tmp_path / "one.db"
+    api.ingest([str(src)], db=one)
+    part = tmp_path / "part"
+    part.mkdir()
+    two = tmp_path / "two.db"
+    for chunk in (names[:12], names[12:]):  # two of the second fight in the first ingest
+        for name in chunk:
+            (part / name).write_bytes((src / name).read_bytes())
+        api.ingest([str(part)], db=two)
+    stories_one, articles = _export(one, tmp_path / "out-one")
+    stories_two, _ = _export(two, tmp_path / "out-two")
+    assert stories_one == stories_two
+    assert len(stories_one) == 2
+    for story in stories_one:
+        arts = [articles[a] for a in story["article_ids"]]
+        days = sorted(a["published"][:10] for a in arts if a["published"])
+        assert (story["start_date"], story["end_date"]) == ((days[0], days[-1]) if days
+                                                            else (None, None))
+        titled = [a["title"] for a in arts if a["title"]]
+        assert story["title"] == (titled[0] if titled else None)
