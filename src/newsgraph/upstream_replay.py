@@ -54,6 +54,7 @@ from newsgraph.records import Article, IngestError
 from newsgraph.stages.clean import Line, assemble
 from newsgraph.stages.repeats import REASON
 from newsgraph.store import Store
+from newsgraph.store.sqlite import article_values
 
 CLEAN_NOTES = ("text_date", "title_source")
 META_NOTES = ("published_field_refused", "published_refused")
@@ -64,7 +65,7 @@ META_FIELDS = ("outlet", "outlet_source", "language", "language_score", "publish
 DATE_FIELDS = ("published", "published_source", "published_evidence")
 _UPDATE = ("title", "text", "outlet", "outlet_source", "language", "language_score",
            "published", "published_source", "published_evidence", "duplicate_of",
-           "duplicate_score")
+           "duplicate_score", "removed", "segments", "notes", "versions")
 
 
 @dataclass
@@ -151,6 +152,8 @@ Result = tuple[Article, IngestError | None, tuple[Any, ...], str]
 def _task(worker: Any, items: list[tuple[Article, str]]) -> list[Result]:
     """On a worker: (article as the driver's corpus stages get it, error or None, the stored
     NLP inputs, the new text before learned lines)."""
+    from newsgraph.pipeline import SignatureStage
+
     out: list[Result] = []
     for art, start in items:
         old = Article(**{**art.__dict__})
@@ -168,8 +171,6 @@ def _task(worker: Any, items: list[tuple[Article, str]]) -> list[Result]:
         if done is None:  # not rewritten: the stored state, as the corpus stages need it
             done = old
             done.notes = dict(art.notes)
-            from newsgraph.pipeline import SignatureStage
-
             SignatureStage(worker.settings).process_one(done)
         out.append((done, err, key, done.text))
     return out
@@ -286,13 +287,8 @@ def _replay_round(store: Store, settings: Settings, round_: list[Result],
                 for table in ("mentions", "quotes", "events"):
                     conn.execute(f"DELETE FROM {table} WHERE article_id=?", (art.id,))
                 report.nlp_invalidated += 1
-            conn.execute(
-                f"UPDATE articles SET {', '.join(c + '=?' for c in _UPDATE)}, removed=?, "
-                "segments=?, notes=?, versions=? WHERE id=?",
-                (*(getattr(art, c) for c in _UPDATE),
-                 json.dumps([d.to_dict() for d in art.removed]),
-                 json.dumps([[s.clean, s.raw, s.length] for s in art.segments]),
-                 json.dumps(art.notes, sort_keys=True, ensure_ascii=False),
-                 json.dumps(art.versions, sort_keys=True, ensure_ascii=False), art.id))
+            values = article_values(art)  # encoded exactly as an ingest stores them
+            conn.execute(f"UPDATE articles SET {', '.join(c + '=?' for c in _UPDATE)} WHERE id=?",
+                         (*(values[c] for c in _UPDATE), art.id))
     dedup.forget_run()
     learner.forget_run()

@@ -525,7 +525,9 @@ _to_json = json.JSONEncoder().encode
 _to_json_sorted = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
 
 
-def _article_row(a: Article, run_id: int) -> tuple[Any, ...]:
+def article_values(a: Article, run_id: int | None = None) -> dict[str, Any]:
+    """Every stored column of an article, encoded as the store keeps it (JSON columns too):
+    for the insert of a new article and the update of a reprocessed one."""
     values = {
         **{c: getattr(a, c, None) for c in ARTICLE_COLUMNS if c != "run_id"},
         "removed": _to_json([d.to_dict() for d in a.removed]),
@@ -534,6 +536,11 @@ def _article_row(a: Article, run_id: int) -> tuple[Any, ...]:
     }
     for col in _JSON_COLUMNS:
         values[col] = _to_json_sorted(getattr(a, col))
+    return values
+
+
+def _article_row(a: Article, run_id: int) -> tuple[Any, ...]:
+    values = article_values(a, run_id)
     return tuple(values[c] for c in ARTICLE_COLUMNS)
 
 
