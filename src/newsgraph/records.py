@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass, field, fields
+from operator import attrgetter
+from typing import Any, TypeVar
+
+_T = TypeVar("_T", bound=type)
 
 
+def positional_pickle(cls: _T) -> _T:
+    """Pickle as one constructor call with the fields in order. A slots dataclass otherwise
+    pickles through Python-level __getstate__/__setstate__ and a plain one as a dict of names:
+    loading the results of the workers (articles with their segments, mentions and quotes)
+    is ~3x cheaper this way, and the driver does it for every article."""
+    get = attrgetter(*(f.name for f in fields(cls)))
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, get(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign,assignment]
+    return cls
+
+
+@positional_pickle
 @dataclass(slots=True)
 class Drop:
     """A span that cleaning removed, with why. Offsets index `Article.raw_text`, end exclusive."""
@@ -14,13 +32,11 @@ class Drop:
     end: int
     reason: str
 
-    def __reduce__(self) -> tuple[type, tuple[int, int, str]]:
-        return Drop, (self.start, self.end, self.reason)  # see Segment.__reduce__
-
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "reason": self.reason}
 
 
+@positional_pickle
 @dataclass(slots=True)
 class Segment:
     """A run of cleaned text copied verbatim from the raw text: text[clean:clean+length] ==
@@ -30,12 +46,8 @@ class Segment:
     raw: int
     length: int
 
-    def __reduce__(self) -> tuple[type, tuple[int, int, int]]:
-        # dataclass(slots=True) pickles through Python-level __getstate__/__setstate__: a
-        # plain constructor call is ~3x cheaper, and workers ship ~15 segments an article
-        return Segment, (self.clean, self.raw, self.length)
 
-
+@positional_pickle
 @dataclass(slots=True)
 class RawDoc:
     """One input item as read from disk, before decoding and extraction (what a worker gets)."""
@@ -48,6 +60,7 @@ class RawDoc:
     hints: dict[str, Any] = field(default_factory=dict)  # url, title, published, outlet, group…
 
 
+@positional_pickle
 @dataclass
 class Article:
     id: str
@@ -93,6 +106,7 @@ class Article:
         raise ValueError(f"offset {offset} is outside the cleaned text")
 
 
+@positional_pickle
 @dataclass(slots=True)
 class IngestError:
     """An input that could not be read, with a stable code (see errors.py) and the reason."""
@@ -105,6 +119,7 @@ class IngestError:
         return {"path": self.path, "code": self.code, "message": self.message}
 
 
+@positional_pickle
 @dataclass(slots=True)
 class Mention:
     """A named-entity mention: offsets into the article's cleaned `text`, end exclusive."""
@@ -128,6 +143,7 @@ class Entity:
     evidence: dict[str, Any] = field(default_factory=dict)  # why forms were merged
 
 
+@positional_pickle
 @dataclass(slots=True)
 class Quote:
     """A quote with its cue and speaker. `text` == article.text[start:end] (no quote marks)."""
@@ -149,6 +165,7 @@ class Quote:
     article_id: str | None = None
 
 
+@positional_pickle
 @dataclass(slots=True)
 class Event:
     """Who did what to whom, in one sentence. `sentence` == article.text[start:end]; the actor,

@@ -121,6 +121,9 @@ _GATES: list[re.Pattern[str] | None] = [
     re.compile("|".join(re.escape(w) for w in entry[2])) if len(entry) > 2 else None
     for entry in PATTERNS
 ]
+# Every gate word in one alternation: most story lines hold none of them, and one scan tells.
+_ANY_GATE = re.compile("|".join(re.escape(w) for entry in PATTERNS if len(entry) > 2
+                                for w in entry[2]))
 
 # Words that mark a caption-like line even without a credit (used for repeated lines).
 CAPTION_MARK = re.compile(r"\b(photo|image|picture|pictured|file photo|credit)\b", re.I)
@@ -146,8 +149,9 @@ def rule_reason(line: str) -> str | None:
     elif len(stripped) > 600:  # long lines are prose
         return None
     low = stripped.lower()
+    gated = _ANY_GATE.search(low) is not None
     for (pattern, reason, *_), gate in zip(PATTERNS, _GATES, strict=True):
-        if gate is not None and gate.search(low) is None:
+        if gate is not None and (not gated or gate.search(low) is None):
             continue
         if pattern.search(stripped):
             return reason

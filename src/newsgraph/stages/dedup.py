@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from operator import eq
 
 from newsgraph.config import Settings
-from newsgraph.records import Article
+from newsgraph.records import Article, positional_pickle
 
 VERSION = "dedup/1"
 MIN_NEAR_SHINGLES = 10  # shorter texts are compared exactly only: too few shingles to estimate
@@ -28,6 +28,7 @@ _TOKEN = re.compile(r"\w+")
 _SEED = 20240405
 
 
+@positional_pickle
 @dataclass(slots=True)
 class Signature:
     exact: str
@@ -41,7 +42,21 @@ class Signature:
 
 
 def tokens(text: str) -> list[str]:
+    low = text.lower()
+    # Lower-casing the whole text first is one C call instead of one per word, and gives the
+    # same words unless a letter's lower case is longer (U+0130) or depends on its neighbours
+    # (Greek final sigma): then word by word, as always.
+    if len(low) == len(text) and "\u03a3" not in text:
+        return _TOKEN.findall(low)
     return [t.lower() for t in _TOKEN.findall(text)]
+
+
+def shingles_of(words: list[str], k: int) -> list[str]:
+    """Every run of k words joined by spaces (one run of them all when there are fewer)."""
+    if len(words) <= k:
+        return [" ".join(words)]
+    # the j-th list is shorter by j: zip stops at the last full run of k
+    return list(map(" ".join, zip(*(words[j:] for j in range(k)), strict=False)))
 
 
 def signature(text: str, settings: Settings) -> Signature:
@@ -50,7 +65,7 @@ def signature(text: str, settings: Settings) -> Signature:
     exact = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
     words = words[:MAX_TOKENS]
     k = settings.dedup_shingle
-    shingles = [" ".join(words[i:i + k]) for i in range(max(1, len(words) - k + 1))]
+    shingles = shingles_of(words, k)
     if len(shingles) < MIN_NEAR_SHINGLES:
         return Signature(exact, len(shingles), array("I"), truncated)
     from rensa import RMinHash  # lazy: a compiled extension, loaded once per worker

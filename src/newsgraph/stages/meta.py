@@ -20,13 +20,22 @@ _NON_LETTERS = re.compile(r"[\W\d_]+")
 _CLD2_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def _has_letters(sample: str, needed: int) -> bool:
+    """At least `needed` letters in sample: a prefix answers for almost every text (the
+    letter count of 3,000 characters was ~4% of a no-NLP ingest)."""
+    prefix = sample[:8 * needed]
+    if len(_NON_LETTERS.sub("", prefix)) >= needed:
+        return True
+    return len(prefix) < len(sample) and len(_NON_LETTERS.sub("", sample)) >= needed
+
+
 def detect_language(text: str, settings: Settings) -> tuple[str | None, float | None]:
     """ISO 639-1 code and CLD2's share of the sample in that language (0-1), or None when the
     text is too short or CLD2 does not call its answer reliable."""
     import pycld2  # lazy: a C extension, cheap to load
 
     sample = _CLD2_UNSAFE.sub(" ", text[:3000])
-    if len(_NON_LETTERS.sub("", sample)) < settings.language_min_chars:
+    if not _has_letters(sample, settings.language_min_chars):
         return None, None
     try:
         reliable, _, details = pycld2.detect(sample)

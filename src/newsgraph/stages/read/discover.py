@@ -74,8 +74,9 @@ def _bad_name(path: Path) -> IngestError | None:
     )
 
 
-def _walk(root: Path) -> Iterator[Path | IngestError]:
-    """Recursive, sorted, following symlinks but never entering a folder twice (loops)."""
+def _walk(root: Path) -> Iterator[tuple[Path, bool] | IngestError]:
+    """Recursive, sorted, following symlinks but never entering a folder twice (loops). Each
+    file comes with whether it is a symlink (known from the listing, no extra system call)."""
     seen: set[tuple[int, int]] = set()
     stack = [root]
     while stack:
@@ -108,7 +109,7 @@ def _walk(root: Path) -> Iterator[Path | IngestError]:
                 if not entry.name.startswith("."):
                     subdirs.append(path)
             elif is_file:
-                yield path
+                yield path, entry.is_symlink()
             elif entry.is_symlink():
                 yield IngestError(_shown(path), "E111", "broken or looping symlink")
         stack.extend(reversed(subdirs))  # depth-first, in name order
@@ -119,10 +120,10 @@ def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
 
 
-def _real_key(path: Path) -> str:
+def _real_key(path: Path, is_link: bool) -> str:
     """The file's real path (the same file reached twice is read once), resolving each folder
     once rather than every component of every file."""
-    if os.path.islink(path):
+    if is_link:
         return os.path.realpath(path)
     return os.path.join(_real_folder(str(path.parent)), path.name)
 
@@ -145,13 +146,14 @@ def discover_inputs(paths: list[str]) -> Iterator[InputFile | IngestError]:
                     if isinstance(item, IngestError):
                         yield item
                         continue
-                    fmt = input_format(item)
+                    path, is_link = item
+                    fmt = input_format(path)
                     if fmt is None:
                         continue  # other files inside a folder are not inputs; not an error
-                    key = _real_key(item)
+                    key = _real_key(path, is_link)
                     if key not in emitted:
                         emitted.add(key)
-                        yield _bad_name(item) or InputFile(item, cand, fmt)
+                        yield _bad_name(path) or InputFile(path, cand, fmt)
             elif cand.is_file():
                 fmt = input_format(cand)
                 if fmt is None:
