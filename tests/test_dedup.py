@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsgraph import api
 from newsgraph.config import Settings
+from newsgraph.stages.dedup import _TOKEN, shingles_of, tokens
 from newsgraph.store import Store
 
 LEDE = [
@@ -148,3 +151,26 @@ def test_short_texts_are_exact_only(tmp_path: Path, edit: str) -> None:
     got = ingest([d], tmp_path / "db.sqlite")
     expected = None if edit == "typo" else got["a.txt"][0]
     assert got["b.txt"][1] == expected
+
+
+# ---- the word and shingle fast paths give what the plain definitions give ------------------
+_CASED = st.text(alphabet=st.sampled_from(
+    list("abcXYZ ΣσςΟΔİıK’'.-_1\n") + ["\u212a", "\u0130", "\u03a3", "ẞ", "ǅ"]), max_size=60)
+
+
+@given(_CASED | st.text(max_size=60))
+def test_tokens_are_the_lower_cased_words(text: str) -> None:
+    assert tokens(text) == [t.lower() for t in _TOKEN.findall(text)]
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c", "dd"]), max_size=12), st.integers(1, 6))
+def test_shingles_are_every_run_of_k_words(words: list[str], k: int) -> None:
+    assert shingles_of(words, k) == [
+        " ".join(words[i:i + k]) for i in range(max(1, len(words) - k + 1))
+    ]
+
+
+def test_greek_final_sigma_inside_a_dotted_word_keeps_its_word_form() -> None:
+    # whole-text lower() makes this sigma medial (a letter follows the dot); word by word
+    # it is final: the fast path must not be taken
+    assert tokens("ΟΔΟΣ.ΑΒ") == ["οδος", "αβ"]
