@@ -103,6 +103,38 @@ def test_long_first_line_is_not_a_title() -> None:
     assert art.title is None and art.text.startswith("word word")
 
 
+@pytest.mark.parametrize("stamp", [
+    "Last Updated: Monday, 28 November 2005, 02:24 GMT",  # ECB+ 20_1ecbplus
+    "updated 8:41 p.m. EST, Tue March 3, 2009",
+    "APR 28",
+    "8:24am:",
+])
+def test_a_time_stamp_above_the_headline_is_not_the_title(stamp: str) -> None:
+    body = ("A powerful earthquake has hit southern Iran, killing at least 10 people, "
+            "officials say.")
+    art = clean(f"{stamp}\nTen dead in southern Iran quake\n{body}\nMore lines follow here.")
+    assert art.title == "Ten dead in southern Iran quake"
+    assert art.notes["title_source"] == "line under a time stamp"
+    assert [(art.raw_text[d.start:d.end], d.reason) for d in art.removed][0] == (
+        stamp, "date line")
+    assert art.text.startswith(body)
+
+
+def test_a_lead_sentence_under_a_time_stamp_stays_in_the_body() -> None:
+    lead = ("An earthquake with a magnitude of at least 5.9 hit southern Iran on Sunday, "
+            "killing at least 10 people.")
+    art = clean(f"Posted: Nov 27, 2005 8:20 AM ET\n{lead}\nThe quake was centred near Qeshm.")
+    assert art.title is None
+    assert art.text.startswith(lead)
+    short = clean("9/10/2010 @ 1:19PM\nPalin appointee under federal indictment.\nA body line.")
+    assert short.title == "Palin appointee under federal indictment."
+
+
+def test_a_headline_with_a_number_is_not_a_time_stamp() -> None:
+    art = clean("Top 10\nThe ten best things this week, ranked by our readers today.\nMore.")
+    assert art.title == "Top 10"
+
+
 def test_given_title_repeated_in_body_is_dropped() -> None:
     art = clean("Big News Today\n\nThe body sentence is here.", kind="html", title="Big news today")
     assert art.text == "The body sentence is here."

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from newsgraph.records import Article, Drop, Segment
 from newsgraph.stages.boilerplate import CAPTION_MARK, line_key, rule_reason
 
-VERSION = "clean/1"
+VERSION = "clean/2"  # /2: a time stamp above the headline is not the title
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…\"”’»)\]]\s*$")
@@ -24,6 +24,7 @@ _DATE_WORDS = {
     "updated", "update", "published", "posted", "on", "at", "am", "pm", "last", "modified",
     "gmt", "utc", "edt", "est", "bst", "cet", "cest", "pst", "pdt", "ist", "aest", "aedt",
     "first", "date", "time", "st", "nd", "rd", "th", "of", "and", "hrs", "by", "z",
+    "a", "p", "m", "et", "ct", "pt", "cst", "cdt", "mst", "mdt", "msk", "jst", "hkt", "sgt",
     "mon", "tue", "wed", "thu", "fri", "sat", "sun", "monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday", "jan", "feb", "mar", "apr", "may", "jun", "jul",
     "aug", "sep", "sept", "oct", "nov", "dec", "january", "february", "march", "april", "june",
@@ -76,6 +77,23 @@ def is_date_only(text: str) -> bool:
     return sum(1 for w in words if w not in _DATE_WORDS) <= 1
 
 
+MAX_STAMPS_ABOVE_TITLE = 2
+LEAD_SENTENCE_WORDS = 10  # "Palin appointee under federal indictment." is still a headline
+
+
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}[:.]?\d{0,2}\s*[ap]\.?m\b", re.I)
+_CALENDAR = _DATE_WORDS - {"on", "at", "of", "and", "by", "a", "p", "m", "z", "first", "st",
+                           "nd", "rd", "th", "date", "time", "hrs"}
+
+
+def is_stamp(text: str) -> bool:
+    """A date or time line with a number in it, "Posted: Nov 27, 2005 8:20 AM ET", "8:24am:",
+    "APR 28" — not a headline that happens to hold a number ("Top 10")."""
+    if len(text) > 120 or not any(ch.isdigit() for ch in text) or not is_date_only(text):
+        return False
+    return bool(_CLOCK.search(text)) or not _CALENDAR.isdisjoint(_WORD.findall(text.lower()))
+
+
 def _mark_title(lines: list[Line], article: Article, kind: str) -> None:
     live = [ln for ln in lines if ln.reason is None]
     if article.title:
@@ -87,11 +105,25 @@ def _mark_title(lines: list[Line], article: Article, kind: str) -> None:
         return
     if kind != "text" or not live:
         return  # HTML titles come from the page's metadata, not guessed from its body
-    first = live[0]
-    if len(live) > 1 and looks_like_headline(first.text):  # a lone line is the body, not a title
+    # A time stamp printed above the headline ("Last Updated: Monday, 28 November 2005, 02:24
+    # GMT", "APR 28", "8:24am:") is not the title: the headline is the line under it.
+    skip = 0
+    while skip < min(MAX_STAMPS_ABOVE_TITLE, len(live) - 1) and is_stamp(live[skip].text):
+        skip += 1
+    first = live[skip]
+    # under a stamp (skipped here, or the date line found above), a long line ending in a
+    # full stop is the lead sentence: wire copy often has no headline line at all
+    under_stamp = skip > 0 or any(
+        ln.reason == "date line" for ln in lines[:lines.index(first)])
+    # a lone line is the body, not a title
+    if (len(live) > skip + 1 and looks_like_headline(first.text)
+            and not (under_stamp and first.text.endswith(".")
+                     and word_count(first.text) >= LEAD_SENTENCE_WORDS)):
         article.title = first.text
-        article.notes["title_source"] = "first line"
+        article.notes["title_source"] = "first line" if not skip else "line under a time stamp"
         first.reason = "title"
+        for stamp in live[:skip]:
+            stamp.reason = "date line"
 
 
 def _mark_date_line(lines: list[Line], article: Article) -> None:
