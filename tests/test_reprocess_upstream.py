@@ -17,7 +17,9 @@ import pytest
 
 from newsgraph import api
 from newsgraph.engines import make_engine
+from newsgraph.errors import StoreError
 from newsgraph.stages import clean, dedup, meta, repeats
+from newsgraph.store import Store
 from tests.test_engines import assert_same_exports, make_corpus
 
 pytestmark = pytest.mark.slow
@@ -163,8 +165,41 @@ def test_upstream_reprocess_on_two_workers_and_after_an_interruption(
     done = cleans.index("clean/0")
     assert done > 0 and set(cleans[:done]) == {clean.VERSION}
     assert set(cleans[done:]) == {"clean/0"}
+    # meanwhile an ingest would check new articles against a partial duplicate index: refused
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "new.txt").write_text("A new headline\n\nA new story sentence about a summit.\n")
+    with pytest.raises(StoreError) as refused:
+        api.ingest([str(extra)], settings=_settings(db))
+    assert refused.value.code == "E203"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(cleans)
     report = api.reprocess(settings=_settings(db), jobs=2)
     assert report.errors == [] and report.upstream_stale == {"clean": len(cleans) - done}
+    assert_same_exports(reference, _export(db, tmp_path / "after"))
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM unfinished").fetchone()[0] == 0
+
+
+def test_a_reprocess_killed_before_its_end_passes_runs_them_next_time(
+        corpus: Path, reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every round replayed and the NLP re-run, then killed in the relation pass: nothing is
+    stale any more, yet relations, statements and stories are not rebuilt; the next reprocess
+    must still run those passes (the replay stays recorded as unfinished until they are done)."""
+    from newsgraph import reprocess as reprocess_module
+
+    db = _older_store("dedup", corpus, tmp_path)
+
+    def killed(store: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("newsgraph.relation_pass.rebuild_relations", killed)
+    with pytest.raises(KeyboardInterrupt):
+        api.reprocess(settings=_settings(db), jobs=1)
+    monkeypatch.undo()
+    report, stale, _ = reprocess_module.plan(Store(db), _settings(db).merged(nlp=True))
+    assert (report.upstream_stale, stale) == ({}, []), "only the end passes should be left"
+    api.reprocess(settings=_settings(db), jobs=1)
     assert_same_exports(reference, _export(db, tmp_path / "after"))
 
 

@@ -17,6 +17,7 @@ CODES: dict[str, str] = {
     "E111": "symlink loop or unreadable folder",
     "E201": "store error",
     "E202": "store is newer than this newsgraph",
+    "E203": "store has an unfinished reprocess",
     "E301": "stage failed on this article",
     "E401": "engine cannot start",
 }

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgraph.config import Settings
+from newsgraph.errors import StoreError
 from newsgraph.gcpolicy import ingest_gc
 from newsgraph.records import Article, IngestError, RawDoc
 from newsgraph.relation_pass import rebuild_relations
@@ -21,6 +22,7 @@ from newsgraph.stages.read.discover import InputFile, discover_inputs, read_inpu
 from newsgraph.stages.repeats import RepeatLearner
 from newsgraph.statement_pass import assign_statements
 from newsgraph.store import Store
+from newsgraph.store.sqlite import REPLAY_TASK
 from newsgraph.story_pass import StoriesInChild, assign_stories, write_stories
 
 
@@ -197,7 +199,14 @@ class Ingest:
         with ingest_gc():
             return self._run(paths, args)
 
+    def _refuse_unfinished_replay(self) -> None:
+        if REPLAY_TASK in self.store.unfinished():
+            raise StoreError("E203", f"a `newsgraph reprocess` of {self.store.path} was "
+                             "interrupted; run it again to finish before ingesting (until then "
+                             "the duplicate index and the learned lines are incomplete)")
+
     def _run(self, paths: list[str], args: dict[str, Any]) -> RunReport:
+        self._refuse_unfinished_replay()
         self.pending_errors: list[IngestError] = []
         self.done_files, self.done_digests = self.store.done_sources()  # one query
         self.report.run_id = self.store.start_run(args)

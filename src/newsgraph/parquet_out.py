@@ -376,6 +376,7 @@ class ShardLoader(Ingest):
 
         from newsgraph.store import Store
 
+        self._refuse_unfinished_replay()
         self.pending_errors = []
         self.done_files, self.done_digests = self.store.done_sources()
         self.report.run_id = self.store.start_run({"load": str(out), "engine": "parquet"})

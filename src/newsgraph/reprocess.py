@@ -38,6 +38,7 @@ from typing import Any
 from newsgraph.config import Settings
 from newsgraph.records import Article, IngestError, Segment
 from newsgraph.store import Store
+from newsgraph.store.sqlite import REPLAY_TASK
 from newsgraph.upstream_replay import NLP_NOTES
 
 UPSTREAM = ("clean", "meta", "dedup", "repeats")
@@ -218,6 +219,8 @@ def reprocess(store: Store, settings: Settings, engine: Any, chunk: int = 500) -
 
     settings = settings.merged(nlp=True)
     report, stale, stories_stale = plan(store, settings)
+    # a replay killed after its first round: its end passes (below) must still run
+    unfinished = REPLAY_TASK in store.unfinished()
     upstream = replay(store, settings, engine, current_versions(settings))
     report.upstream_redone, report.upstream_rounds = upstream.redone, upstream.rounds
     report.html_dates_kept, report.nlp_invalidated = (upstream.html_dates_kept,
@@ -228,7 +231,7 @@ def reprocess(store: Store, settings: Settings, engine: Any, chunk: int = 500) -
         _, stale, _ = plan(store, settings)  # now with the articles whose NLP inputs changed
         report.nlp_stale, report.upstream_stale = len(stale), counts
     reorder = not in_article_order(store)
-    if stale or upstream.rounds or reorder:
+    if stale or upstream.rounds or reorder or unfinished:
         size = settings.nlp_task_size
 
         def batches() -> Iterator[list[NlpItem]]:
@@ -263,4 +266,6 @@ def reprocess(store: Store, settings: Settings, engine: Any, chunk: int = 500) -
     if settings.stories and (stories_stale or store.conn.execute(
             "SELECT 1 FROM articles WHERE story_id IS NULL LIMIT 1").fetchone()):
         assign_stories(store)
+    if unfinished or upstream.rounds:
+        store.clear_unfinished(REPLAY_TASK)
     return report

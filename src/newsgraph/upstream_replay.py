@@ -37,8 +37,11 @@ with the text exactly as a fresh ingest's would.
 
 Each round is one transaction (its articles, their index rows and line counts): a killed replay
 leaves the rounds it finished current, and the next `reprocess` starts again from the first
-stale round (the rounds before it are read again to rebuild the index). An article whose replay
-fails keeps its stored state and versions and is reported with its code.
+stale round (the rounds before it are read again to rebuild the index). The first round also
+records the replay as unfinished (`unfinished`, migrations/012) until `reprocess` has run the
+passes after it: meanwhile an ingest refuses (E203) rather than check new articles against a
+partial duplicate index, and the next `reprocess` runs those passes even if no round is left.
+An article whose replay fails keeps its stored state and versions and is reported with its code.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ from newsgraph.records import Article, IngestError
 from newsgraph.stages.clean import Line, assemble
 from newsgraph.stages.repeats import REASON
 from newsgraph.store import Store
-from newsgraph.store.sqlite import article_values
+from newsgraph.store.sqlite import REPLAY_TASK, article_values
 
 CLEAN_NOTES = ("text_date", "title_source")
 META_NOTES = ("published_field_refused", "published_refused")
@@ -253,6 +256,7 @@ def _replay_round(store: Store, settings: Settings, round_: list[Result],
     conn = store.conn
     with conn:  # one transaction; the first round's also clears what the replay rebuilds
         if index == 0:  # the index and counts are rebuilt from the first article on
+            store.mark_unfinished(REPLAY_TASK)  # until reprocess has run its end passes
             conn.execute("DELETE FROM line_counts")
             conn.execute("UPDATE articles SET story_id=NULL WHERE story_id IS NOT NULL")
             for table in ("story_keys", "story_df", "stories"):  # re-made at the end

@@ -34,6 +34,7 @@ ARTICLE_COLUMNS = (
     "hints", "run_id",
 )
 _JSON_COLUMNS = ("notes", "versions", "hints")
+REPLAY_TASK = "replay"  # the `unfinished` row of reprocess's upstream replay (migrations/012)
 
 
 @cache  # the files ship with the package: read once per process, not per store opened
@@ -135,6 +136,18 @@ class Store:
                 "UPDATE runs SET finished=?, summary=? WHERE id=?",
                 (_now(), json.dumps(summary), run_id),
             )
+
+    # ---- unfinished tasks (migrations/012) ---------------------------------------------
+    def unfinished(self) -> set[str]:
+        return {task for (task,) in self.conn.execute("SELECT task FROM unfinished")}
+
+    def mark_unfinished(self, task: str) -> None:
+        """Inside the caller's transaction: with the first change the task makes."""
+        self.conn.execute("INSERT OR REPLACE INTO unfinished VALUES (?, ?)", (task, _now()))
+
+    def clear_unfinished(self, task: str) -> None:
+        with self.conn:
+            self.conn.execute("DELETE FROM unfinished WHERE task=?", (task,))
 
     def done_sources(self) -> tuple[dict[str, tuple[int, int]], set[str]]:
         """Files ingested completely: path -> (size, mtime_ns), and their content digests (the
