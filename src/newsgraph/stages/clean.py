@@ -31,6 +31,13 @@ _DATE_WORDS = {
     "july", "august", "september", "october", "november", "december",
 }
 
+# a time stamp above the headline (`is_stamp`): its clock, or a calendar word
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}[:.]?\d{0,2}\s*[ap]\.?m\b", re.I)
+_CALENDAR = _DATE_WORDS - {"on", "at", "of", "and", "by", "a", "p", "m", "z", "first", "st",
+                           "nd", "rd", "th", "date", "time", "hrs"}
+MAX_STAMPS_ABOVE_TITLE = 2
+LEAD_SENTENCE_WORDS = 10  # "Palin appointee under federal indictment." is still a headline
+
 
 @dataclass(slots=True)
 class Line:
@@ -77,15 +84,6 @@ def is_date_only(text: str) -> bool:
     return sum(1 for w in words if w not in _DATE_WORDS) <= 1
 
 
-MAX_STAMPS_ABOVE_TITLE = 2
-LEAD_SENTENCE_WORDS = 10  # "Palin appointee under federal indictment." is still a headline
-
-
-_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}[:.]?\d{0,2}\s*[ap]\.?m\b", re.I)
-_CALENDAR = _DATE_WORDS - {"on", "at", "of", "and", "by", "a", "p", "m", "z", "first", "st",
-                           "nd", "rd", "th", "date", "time", "hrs"}
-
-
 def is_stamp(text: str) -> bool:
     """A date or time line with a number in it, "Posted: Nov 27, 2005 8:20 AM ET", "8:24am:",
     "APR 28" — not a headline that happens to hold a number ("Top 10")."""
@@ -113,8 +111,8 @@ def _mark_title(lines: list[Line], article: Article, kind: str) -> None:
     first = live[skip]
     # under a stamp (skipped here, or the date line found above), a long line ending in a
     # full stop is the lead sentence: wire copy often has no headline line at all
-    under_stamp = skip > 0 or any(
-        ln.reason == "date line" for ln in lines[:lines.index(first)])
+    at = next(i for i, ln in enumerate(lines) if ln is first)
+    under_stamp = skip > 0 or any(ln.reason == "date line" for ln in lines[:at])
     # a lone line is the body, not a title
     if (len(live) > skip + 1 and looks_like_headline(first.text)
             and not (under_stamp and first.text.endswith(".")
