@@ -242,11 +242,16 @@ def test_cli_reprocess_says_what_re_ran(seeds_dir: Path, tmp_path: Path) -> None
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(meta, "VERSION", "meta/0")
         api.ingest([str(seeds_dir)], settings=settings)
+    n = api.stats(db)["articles"]
+    assert api.stats(db)["older"] == {"meta": {"meta/0": n}}
+    shown = CliRunner().invoke(app, ["stats", "--db", str(db)])
+    assert re.search(rf"made by an older meta\s*│\s*meta/0 {n}", shown.output), shown.output
+    assert "newsgraph reprocess" in shown.output
     result = CliRunner().invoke(app, ["reprocess", "--db", str(db)])
     assert result.exit_code == 0, result.output
-    n = api.stats(db)["articles"]
     assert re.search(rf"made by an older meta\s*│\s*{n}", result.output), result.output
     assert re.search(rf"re-run from meta\s*│\s*{n}", result.output), result.output
     assert "re-ingest" not in result.output
     again = CliRunner().invoke(app, ["reprocess", "--db", str(db)])
     assert again.exit_code == 0 and "re-run from" not in again.output
+    assert api.stats(db)["older"] == {}

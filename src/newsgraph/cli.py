@@ -441,7 +441,12 @@ def stats(db: DbOption = "newsgraph.db") -> None:
     table.add_row("languages", escape(", ".join(f"{k} {v}" for k, v in s["languages"].items())))
     table.add_row("date sources",
                   escape(", ".join(f"{k} {v}" for k, v in s["date_sources"].items()) or "—"))
+    for stage, versions in s["older"].items():
+        table.add_row(f"made by an older {stage}", escape(", ".join(
+            f"{v} {n:,}" for v, n in versions.items())))
     out.print(table)
+    if s["older"]:
+        out.print("`newsgraph reprocess` re-runs what an older stage made (and what follows it)")
 
 
 @app.command()

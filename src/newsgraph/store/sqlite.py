@@ -508,6 +508,17 @@ class Store:
         row = self.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
         return dict(row) if row else None
 
+    def stage_versions(self, stages: Sequence[str]) -> dict[str, dict[str, int]]:
+        """stage -> {version recorded on articles: how many}, by SQLite's JSON functions."""
+        cols = ", ".join(f"json_extract(versions, '$.{s}')" for s in stages)
+        out: dict[str, dict[str, int]] = {s: {} for s in stages}
+        for *versions, n in self.conn.execute(
+                f"SELECT {cols}, count(*) FROM articles GROUP BY {cols}"):
+            for stage, version in zip(stages, versions, strict=True):
+                if version is not None:
+                    out[stage][version] = out[stage].get(version, 0) + n
+        return out
+
     def stats(self) -> dict[str, Any]:
         q = self.conn.execute
         # counted by SQLite's JSON functions, not by parsing every row in Python (4x faster)
