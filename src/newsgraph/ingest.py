@@ -18,7 +18,12 @@ from newsgraph.gcpolicy import ingest_gc
 from newsgraph.records import Article, IngestError, RawDoc
 from newsgraph.relation_pass import rebuild_relations
 from newsgraph.stages.dedup import Deduplicator
-from newsgraph.stages.read.discover import InputFile, discover_inputs, read_inputs
+from newsgraph.stages.read.discover import (
+    InputFile,
+    count_inputs,
+    discover_inputs,
+    read_inputs,
+)
 from newsgraph.stages.repeats import RepeatLearner
 from newsgraph.statement_pass import assign_statements
 from newsgraph.store import Store
@@ -102,13 +107,18 @@ class Ingest:
         self.repeats = RepeatLearner(settings, store.load_line_counts)
 
     # ---- reading ------------------------------------------------------------------------
-    def _raw_docs(self, inputs: list[InputFile]) -> Iterator[tuple[int, RawDoc]]:
+    def _raw_docs(self, inputs: Iterable[InputFile | IngestError]
+                  ) -> Iterator[tuple[int, RawDoc]]:
+        """The RawDocs of the walk, consumed lazily: no list of the files is held."""
         number = 0
         done_files = self.done_files
-        self._inputs_left = len(inputs)
         for item in inputs:
+            if isinstance(item, IngestError):  # found by the walk: reported once, here
+                self._error(item)
+                continue
             self.report.files_seen += 1
-            self._inputs_left -= 1
+            # the count is from an earlier walk: a folder that grew since must not go below 0
+            self._inputs_left = max(0, self._inputs_left - 1)
             try:
                 st = os.stat(item.path)
             except OSError as exc:
@@ -168,7 +178,7 @@ class Ingest:
         # A .jsonl/.warc file mixes outlets: its records are grouped by outlet (field or URL)
         # only — learning lines across a whole mixed dump would eat shared wire sentences.
 
-    def _batches(self, inputs: list[InputFile]) -> Iterator[list[RawDoc]]:
+    def _batches(self, inputs: Iterable[InputFile | IngestError]) -> Iterator[list[RawDoc]]:
         batch: list[RawDoc] = []
         self._numbers: list[list[int]] = []
         numbers: list[int] = []
@@ -210,13 +220,11 @@ class Ingest:
         self.pending_errors: list[IngestError] = []
         self.done_files, self.done_digests = self.store.done_sources()  # one query
         self.report.run_id = self.store.start_run(args)
-        inputs: list[InputFile] = []
-        for item in discover_inputs(paths):
-            if isinstance(item, IngestError):
-                self._error(item)
-            else:
-                inputs.append(item)
-        self.progress("total", len(inputs))
+        # walked twice, first only to count (progress, task sizes), then streamed: a list of
+        # the files would cost ~400 bytes a file before the first article is read
+        self._inputs_left = count_inputs(paths)
+        self.progress("total", self._inputs_left)
+        inputs = discover_inputs(paths)  # its errors are reported as the walk reaches them
         round_: list[tuple[int, Article]] = []
         last_number = -1
         # The single writer runs in its own thread with its own connection: SQLite does its

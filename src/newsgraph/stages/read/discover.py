@@ -172,6 +172,12 @@ def discover_inputs(paths: list[str]) -> Iterator[InputFile | IngestError]:
                 yield IngestError(_shown(cand), "E110", "no such file or folder")
 
 
+def count_inputs(paths: list[str]) -> int:
+    """How many input files `discover_inputs` yields, without holding them (its errors are
+    left to the walk that reads the files, so each is reported once)."""
+    return sum(1 for item in discover_inputs(paths) if not isinstance(item, IngestError))
+
+
 def read_inputs(item: InputFile, settings: Settings) -> Iterator[RawDoc | IngestError]:
     """The RawDoc items of one input file (one for .txt/.html, many for .jsonl/.warc)."""
     from newsgraph.stages.read import html, jsonl, text, warc
