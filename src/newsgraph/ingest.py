@@ -91,6 +91,9 @@ def warm_end_passes(settings: Settings) -> None:
 Progress = Callable[[str, int], None]  # (event, amount): "file", "article"
 
 
+WAL_CHECKPOINT_PAGES = 10_000
+
+
 class Ingest:
     def __init__(self, store: Store, settings: Settings, engine: Any, progress: Progress | None):
         self.store = store
@@ -231,6 +234,11 @@ class Ingest:
         # work without the GIL, so round N is written while the driver feeds the workers and
         # gathers round N+1. Reads for round N+1 wait until round N is committed (WAL mode).
         self.writer = Store(self.store.path)
+        # checkpoint the WAL every ~40 MB, not every ~4 MB (SQLite's default): a round
+        # rewrites many of the same band-index and FTS pages, and a checkpoint after each
+        # commit copied them back to the file each time (SQLite checkpoints the rest when the
+        # last connection closes)
+        self.writer.conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsgraph-writer")
         self.pending_write: Future[int] | None = None
         self.executor.submit(warm_end_passes, self.settings)  # while the workers run
