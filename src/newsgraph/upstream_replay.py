@@ -38,7 +38,7 @@ with the text exactly as a fresh ingest's would.
 Each round is one transaction (its articles, their index rows and line counts): a killed replay
 leaves the rounds it finished current, and the next `reprocess` starts again from the first
 stale round (the rounds before it are read again to rebuild the index). The first round also
-records the replay as unfinished (`unfinished`, migrations/012) until `reprocess` has run the
+records the replay as unfinished (`unfinished`, migrations/011) until `reprocess` has run the
 passes after it: meanwhile an ingest refuses (E203) rather than check new articles against a
 partial duplicate index, and the next `reprocess` runs those passes even if no round is left.
 An article whose replay fails keeps its stored state and versions and is reported with its code.

@@ -34,7 +34,7 @@ ARTICLE_COLUMNS = (
     "hints", "run_id",
 )
 _JSON_COLUMNS = ("notes", "versions", "hints")
-REPLAY_TASK = "replay"  # the `unfinished` row of reprocess's upstream replay (migrations/012)
+REPLAY_TASK = "replay"  # the `unfinished` row of reprocess's upstream replay (migrations/011)
 
 
 @cache  # the files ship with the package: read once per process, not per store opened
@@ -137,7 +137,7 @@ class Store:
                 (_now(), json.dumps(summary), run_id),
             )
 
-    # ---- unfinished tasks (migrations/012) ---------------------------------------------
+    # ---- unfinished tasks (migrations/011) ---------------------------------------------
     def unfinished(self) -> set[str]:
         return {task for (task,) in self.conn.execute("SELECT task FROM unfinished")}
 
