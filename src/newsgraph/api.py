@@ -307,17 +307,13 @@ def _resolve_ids(store: Store, story_id: str | None, entity_id: str | None
 def stats(db: str | Path, settings: Settings | None = None) -> dict[str, Any]:
     """What the store holds, and `older`: stage -> {older version: articles} for the articles
     made by a stage version other than this newsgraph's (`newsgraph reprocess` re-runs them)."""
-    from newsgraph.reprocess import UPSTREAM, current_versions
+    from newsgraph.reprocess import UPSTREAM, current_versions, older_versions
 
     want = current_versions(settings or load_settings())
     with Store(db, readonly=True) as store:
         result = store.stats()
         result["last_run"] = store.last_run()
-        recorded = store.stage_versions((*UPSTREAM, "nlp"))
-        result["older"] = {
-            stage: {v: n for v, n in sorted(found.items()) if v != want[stage]}
-            for stage, found in recorded.items()
-            if any(v != want[stage] for v in found)}
+        result["older"] = older_versions(store, want, (*UPSTREAM, "nlp"))
         return result
 
 

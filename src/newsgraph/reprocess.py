@@ -31,7 +31,7 @@ resumes where it stopped, and a reprocess gives the exports of a fresh ingest.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,19 +74,27 @@ class ReprocessReport:
                 "nlp_invalidated": self.nlp_invalidated, "errors": len(self.errors)}
 
 
+def older_versions(store: Store, want: dict[str, str],
+                   stages: Sequence[str]) -> dict[str, dict[str, int]]:
+    """stage -> {older version: articles} for the stages some article records another
+    version of than `want` (a stage that did not run on an article records none: not older).
+    What `plan` counts and `newsgraph stats` shows."""
+    return {stage: {v: n for v, n in sorted(found.items()) if v != want[stage]}
+            for stage, found in store.stage_versions(stages).items()
+            if any(v != want[stage] for v in found)}
+
+
 def plan(store: Store, settings: Settings) -> tuple[ReprocessReport, list[str], bool]:
     """What is stale: (report with counts, ids whose NLP is stale in first-seen order,
     whether the stories are)."""
     want = current_versions(settings)
     report = ReprocessReport()
+    report.upstream_stale = {stage: sum(found.values()) for stage, found
+                             in older_versions(store, want, UPSTREAM).items()}
     stale: list[str] = []
     for art_id, versions in store.conn.execute("SELECT id, versions FROM articles ORDER BY seq"):
         report.articles += 1
-        have = json.loads(versions)
-        for stage in UPSTREAM:
-            if stage in have and have[stage] != want[stage]:
-                report.upstream_stale[stage] = report.upstream_stale.get(stage, 0) + 1
-        if have.get("nlp") != want["nlp"]:
+        if json.loads(versions).get("nlp") != want["nlp"]:
             stale.append(art_id)
     report.nlp_stale = len(stale)
     old = {v for (v,) in store.conn.execute("SELECT DISTINCT version FROM stories")}
