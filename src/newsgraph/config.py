@@ -47,6 +47,10 @@ class Settings:
     stories: bool = True
     language_min_chars: int = 40
     language_min_score: float = 0.5
+    # Worker processes of `--jobs N` run this much nicer than the driver: the driver (one
+    # process: results in, dedup, learned lines, the writer) is the pipeline's one serial
+    # part, and when it waits for a core the workers soon wait for tasks (0 = same priority)
+    worker_nice: int = 5
     # Engine for the map stages: "local" (in-process / process pool) or "dask" (a LocalCluster
     # of `jobs` workers, or the running cluster at `scheduler`, e.g. tcp://10.0.0.5:8786)
     engine: str = "local"

@@ -107,6 +107,43 @@ class Article:
         raise ValueError(f"offset {offset} is outside the cleaned text")
 
 
+def text_from_segments(raw_text: str, segments: list[Segment]) -> str:
+    """The cleaned text as cleaning builds it: each segment's run of the raw text, joined by
+    the newlines its clean offsets leave between them (stages/clean.py, assemble)."""
+    parts: list[str] = []
+    end = 0
+    for seg in segments:
+        if seg.clean > end:
+            parts.append("\n" * (seg.clean - end))
+        parts.append(raw_text[seg.raw:seg.raw + seg.length])
+        end = seg.clean + seg.length
+    return "".join(parts)
+
+
+_ARTICLE_VALUES = attrgetter(*(f.name for f in fields(Article)))
+_TEXT_AT = [f.name for f in fields(Article)].index("text")
+
+
+def _article_with_text_rebuilt(*values: Any) -> Article:
+    article = Article(*values)
+    article.text = text_from_segments(article.raw_text, article.segments)
+    return article
+
+
+def _article_reduce(self: Article) -> tuple[Any, tuple[Any, ...]]:
+    """A worker's article crosses to the driver without its cleaned text when the text is
+    what its raw text and segments rebuild (checked here, so nothing else is assumed): a
+    third of the bytes of a no-NLP result, pickled by a worker and loaded by the driver,
+    which is one process for all the workers (measured: benchmarks/README.md)."""
+    values = _ARTICLE_VALUES(self)
+    if self.segments and text_from_segments(self.raw_text, self.segments) == self.text:
+        return _article_with_text_rebuilt, (*values[:_TEXT_AT], "", *values[_TEXT_AT + 1:])
+    return Article, values
+
+
+Article.__reduce__ = _article_reduce  # type: ignore[method-assign,assignment]
+
+
 @positional_pickle
 @dataclass(slots=True)
 class IngestError:
