@@ -61,8 +61,7 @@ class RawDoc:
     hints: dict[str, Any] = field(default_factory=dict)  # url, title, published, outlet, group…
 
 
-@positional_pickle
-@dataclass
+@dataclass  # pickled by _article_reduce, below
 class Article:
     id: str
     source_path: str
