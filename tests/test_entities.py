@@ -195,6 +195,25 @@ def test_deterministic_across_input_order() -> None:
     assert {"Vladimir Putin", "Jens Stoltenberg", "NATO", "Erdogan"} <= names
 
 
+def test_articles_added_without_assign_still_link_a_later_assigned_one() -> None:
+    """assign=False defers the cross-article links to entities(); an article added with
+    assign=True afterwards must still see the deferred ones, as if they were linked then."""
+    first = ("c1", "Alexander Lukashenko spoke.", [("Alexander Lukashenko", "PERSON")])
+    second = ("c2", "Jens Stoltenberg met NATO.", [("Jens Stoltenberg", "PERSON"),
+                                                  ("NATO", "ORG")])
+    later = ("c3", "Lukashenko and Stoltenberg.", [("Lukashenko", "PERSON"),
+                                                   ("Stoltenberg", "PERSON")])
+    got = []
+    for deferred in (False, True):
+        canon = Canonicalizer()
+        for aid, text, spans in (first, second):
+            canon.add_article(aid, ms(text, spans), text, assign=not deferred)
+        aid, text, spans = later
+        handed = canon.add_article(aid, ms(text, spans), text)  # assigned now
+        got.append([(m.text, m.canonical, m.entity_id) for m in handed])
+    assert got[0] == got[1]
+    assert [c for _, c, _ in got[1]] == ["Alexander Lukashenko", "Jens Stoltenberg"]
+
 # --- the seed corpus ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -5,6 +5,7 @@ round through the store's single writer. Interrupted runs keep every committed r
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -92,6 +93,11 @@ Progress = Callable[[str, int], None]  # (event, amount): "file", "article"
 
 
 WAL_CHECKPOINT_PAGES = 10_000
+
+
+def _speaker_of(quote: Any) -> tuple[Any, ...]:
+    """What the entity pass may change on a quote (and the store keeps)."""
+    return quote.speaker, quote.speaker_entity_id, json.dumps(quote.notes, sort_keys=True)
 
 
 class Ingest:
@@ -316,13 +322,23 @@ class Ingest:
 
         canon = Canonicalizer()
         rows = list(self.store.iter_article_mentions())
+        before = [([m.entity_id for m in mentions], [_speaker_of(q) for q in quotes])
+                  for _, _, mentions, quotes in rows]
         for art_id, text, mentions, _ in rows:
             canon.add_article(art_id, mentions, text, assign=False)
         entities = canon.entities()  # sets entity_id / canonical on every mention
         by_id = {e.id: e for e in entities}
         for _, _, mentions, quotes in rows:
             link_speakers(quotes, mentions, by_id)
-        self.writer.rewrite_entities(entities, rows)
+        # only the mentions and quotes whose entity changed are written back: a run adding a
+        # few articles to a big store re-links all of it but rewrites little of it
+        changed = [
+            (art_id, text, [m for m, old in zip(mentions, ids, strict=True)
+                            if m.entity_id != old],
+             [q for q, old in zip(quotes, speakers, strict=True) if _speaker_of(q) != old])
+            for (art_id, text, mentions, quotes), (ids, speakers) in zip(rows, before,
+                                                                         strict=True)]
+        self.writer.rewrite_entities(entities, changed)
 
     def _wait_for_writer(self) -> None:
         if self.pending_write is not None:

@@ -137,20 +137,33 @@ class _Local:
     acronyms: set[str] = field(default_factory=set)  # initials of its long forms, or defined
     evidence: list[str] = field(default_factory=list)
     ambiguous: list[str] = field(default_factory=list)  # full names a bare surname could be
+    # label, tokens and kind, set by freeze() once group_article has made the local final: the
+    # cross-article index asks for them ~10 times a local (measured: a third of the entity
+    # pass recomputing them)
+    _frozen: tuple[str, list[str], str] | None = field(default=None, repr=False, compare=False)
+
+    def freeze(self) -> None:
+        self._frozen = None
+        label, tokens = self.label, self.tokens
+        self._frozen = (label, tokens, self.kind)
 
     @property
     def label(self) -> str:
-        return _vote(self.labels)
+        return self._frozen[0] if self._frozen else _vote(self.labels)
 
     @property
     def tokens(self) -> list[str]:
         """The longest person-name tokens (persons only; [] otherwise)."""
+        if self._frozen:
+            return self._frozen[1]
         if self.label != "PERSON":
             return []
         return max((name_tokens(f, True) for f in self.forms), key=lambda t: (len(t), t))
 
     @property
     def kind(self) -> str:
+        if self._frozen:
+            return self._frozen[2]
         if self.ambiguous:
             return "ambiguous"
         if self.label == "PERSON":
@@ -161,6 +174,8 @@ class _Local:
 
 
 def _vote(labels: Counter[str]) -> str:
+    if len(labels) == 1:  # most entities: one label, nothing to vote on
+        return next(iter(labels))
     return min(labels, key=lambda lab: (-labels[lab], TYPE_ORDER.index(lab)
                                         if lab in TYPE_ORDER else len(TYPE_ORDER), lab))
 
@@ -198,19 +213,24 @@ def group_article(article_id: str, mentions: list[Mention], text: str | None = N
             locals_[min(ra, rb)].evidence.append(why)
 
     persons = [lo for lo in locals_ if lo.kind == "person"]
+    # a person's tokens stay as they are through this loop (only a non-person's labels and
+    # ambiguity change here): computed once, not once per pair
+    ptoks = {p.order: p.tokens for p in persons}
     for lo in locals_:
         toks = name_tokens(next(iter(lo.forms)), True)
-        if lo.kind == "person":
-            fits = [p for p in persons if p is not lo and len(p.tokens) > len(lo.tokens)
-                    and _compatible(lo.tokens, p.tokens)]
+        kind = lo.kind
+        if kind == "person":
+            mine = ptoks[lo.order]
+            fits = [p for p in persons if p is not lo and len(ptoks[p.order]) > len(mine)
+                    and _compatible(mine, ptoks[p.order])]
         elif len(toks) == 1 and lo.label in _SURNAME_LABELS:
-            fits = [p for p in persons if _compatible(toks, p.tokens)]
+            fits = [p for p in persons if _compatible(toks, ptoks[p.order])]
         else:
             continue
-        longest = {tuple(p.tokens) for p in fits if not any(
-            q is not p and _compatible(p.tokens, q.tokens) for q in fits)}
+        longest = {tuple(ptoks[p.order]) for p in fits if not any(
+            q is not p and _compatible(ptoks[p.order], ptoks[q.order]) for q in fits)}
         if len(longest) == 1:
-            target = max(fits, key=lambda p: len(p.tokens))
+            target = max(fits, key=lambda p: len(ptoks[p.order]))
             join(lo, target, f"{' '.join(lo.forms)} -> {' '.join(target.forms)}: part of the "
                              f"name in article {article_id}")
         elif len(longest) > 1:  # two people fit: link to neither, say so
@@ -254,6 +274,7 @@ def group_article(article_id: str, mentions: list[Mention], text: str | None = N
     out = list(groups.values())
     for i, lo in enumerate(out):
         lo.order = i
+        lo.freeze()  # final from here on: nothing changes a local after its article is grouped
     return out
 
 
@@ -381,6 +402,7 @@ class Canonicalizer:
     def __init__(self) -> None:
         self._articles: dict[str, list[_Local]] = {}
         self._index = _Index()
+        self._unlinked: list[list[_Local]] = []  # added with assign=False, not in _index yet
 
     def add_article(self, article_id: str, mentions: list[Mention], text: str | None = None,
                     assign: bool = True) -> list[Mention]:
@@ -389,9 +411,15 @@ class Canonicalizer:
         calls `entities()` at the end, which gives every mention its entity anyway)."""
         locs = group_article(article_id, mentions, text)
         self._articles[article_id] = locs
+        if not assign:  # entities() links everything again from scratch: not twice
+            self._unlinked.append(locs)
+            return mentions
+        for earlier in self._unlinked:  # in the order they came, as if linked then
+            for lo in _link_order(earlier):
+                self._index.add(lo)
+        self._unlinked.clear()
         ids = [self._index.add(lo) for lo in _link_order(locs)]
-        if assign:
-            self._assign(self._index, {self._index.find(i) for i in ids})
+        self._assign(self._index, {self._index.find(i) for i in ids})
         return mentions
 
     def entities(self) -> list[Entity]:
@@ -400,6 +428,7 @@ class Canonicalizer:
         for lo in _link_order(everything):
             index.add(lo)
         self._index = index
+        self._unlinked.clear()
         return self._assign(index, {index.find(i) for i in range(len(index.locals))})
 
     def _assign(self, index: _Index, roots: set[int]) -> list[Entity]:

@@ -274,8 +274,9 @@ class Store:
 
     def rewrite_entities(self, entities: Sequence[Entity],
                          mentions: list[tuple[str, str, list[Mention], list[Quote]]]) -> None:
-        """One transaction: the entity table as the corpus now resolves it, every mention's
-        entity and every quote's speaker entity."""
+        """One transaction: the entity table as the corpus now resolves it, and the entity of
+        each mention and the speaker of each quote given (the entity pass gives only those
+        that changed)."""
         with self.conn:
             self.conn.execute("DELETE FROM entities")
             self._write_nlp([], entities)
