@@ -214,6 +214,7 @@ def test_articles_added_without_assign_still_link_a_later_assigned_one() -> None
     assert got[0] == got[1]
     assert [c for _, c, _ in got[1]] == ["Alexander Lukashenko", "Jens Stoltenberg"]
 
+
 # --- the seed corpus ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -143,7 +143,7 @@ class _Local:
     _frozen: tuple[str, list[str], str] | None = field(default=None, repr=False, compare=False)
 
     def freeze(self) -> None:
-        self._frozen = None
+        self._frozen = None  # computed from the fields, not from an earlier freeze
         label, tokens = self.label, self.tokens
         self._frozen = (label, tokens, self.kind)
 

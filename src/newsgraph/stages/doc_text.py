@@ -4,9 +4,11 @@ articles that was most of the quote and event stages' time."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 _KEY = "newsgraph_text"
+_STARTS = "newsgraph_token_starts"
 
 
 def doc_text(doc: Any) -> str:
@@ -17,10 +19,18 @@ def doc_text(doc: Any) -> str:
     return text
 
 
+def token_starts(doc: Any) -> list[int]:
+    """Every token's character offset, in order, cached on the doc like its text."""
+    starts = doc.user_data.get(_STARTS)
+    if starts is None:
+        starts = doc.user_data[_STARTS] = [t.idx for t in doc]
+    return starts
+
+
 def tokens_between(doc: Any, lo: int, hi: int) -> Any:
-    """The tokens that start in [lo, hi), without walking the whole document."""
-    lo, hi = max(0, lo), min(hi, len(doc_text(doc)))
-    span = doc.char_span(lo, hi, alignment_mode="expand") if hi > lo else None
-    if span is None:  # only white space there
-        return [t for t in doc if lo <= t.idx < hi]
-    return [t for t in span if lo <= t.idx < hi]
+    """The tokens that start in [lo, hi), without walking the whole document: found by bisection
+    over the cached token offsets (a char_span found nothing for a range of only white space
+    or an empty one, and the old fallback then walked every token: ~40% of the quote stage)."""
+    starts = token_starts(doc)
+    first, last = bisect_left(starts, lo), bisect_left(starts, hi)
+    return [doc[i] for i in range(first, last)]
