@@ -73,16 +73,19 @@ def build_corpus(folder: Path, size: int) -> None:
 def floor(folder: Path) -> tuple[float, int]:
     """Seconds to read every file and tokenize it with a regex (what any ingest must do)."""
     t0 = time.perf_counter()
-    words = 0
-    for path in sorted(folder.rglob("*.txt")):
-        words += len(_WORD.findall(path.read_bytes().decode("utf-8").lower()))
+    words = sum(_floor_words(path) for path in sorted(folder.rglob("*.txt")))
     return time.perf_counter() - t0, words
+
+
+def _floor_words(path: Path) -> int:
+    """The floor's work on one file: read it and tokenize it with a regex."""
+    return len(_WORD.findall(path.read_bytes().decode("utf-8").lower()))
 
 
 def _floor_work(files: list[Path], passes: int) -> None:
     for _ in range(passes):
         for path in files:
-            _WORD.findall(path.read_bytes().decode("utf-8").lower())
+            _floor_words(path)
 
 
 def floor_processes(folder: Path, procs: int, passes: int) -> float:

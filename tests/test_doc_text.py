@@ -26,11 +26,12 @@ def test_same_tokens_as_a_walk_over_the_doc(lo: int, hi: int) -> None:
     assert [t.i for t in tokens_between(_DOC, lo, hi)] == _walk(_DOC, lo, hi)
 
 
-def test_white_space_only_and_empty_ranges_hold_no_token_start() -> None:
+def test_white_space_empty_and_reversed_ranges() -> None:
     text = doc_text(_DOC)
-    gap = text.index("  ") + 1  # inside a run of spaces after "said:"
-    assert [t.text for t in tokens_between(_DOC, gap, gap + 1)] == [
-        t.text for t in _DOC if gap <= t.idx < gap + 1]
+    after_putin = text.index(" ")  # the space after "Putin": trailing white space, no token
+    assert tokens_between(_DOC, after_putin, after_putin + 1) == []
+    gap = text.index("  ") + 1  # the second of two spaces after "said:" is a SPACE token
+    assert [t.text for t in tokens_between(_DOC, gap, gap + 1)] == [" "]
     assert tokens_between(_DOC, 10, 10) == []
     assert tokens_between(_DOC, 20, 5) == []
-    assert [t.text for t in tokens_between(_DOC, 0, len(text))] == [t.text for t in _DOC]
+    assert [t.text for t in tokens_between(_DOC, -3, len(text) + 3)] == [t.text for t in _DOC]
