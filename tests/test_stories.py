@@ -16,7 +16,10 @@ from newsgraph.stages.stories import (
     StoryPass,
     StorySettings,
     _date_evidence,
+    _margin,
+    _weekday_evidence,
     cluster,
+    lead_weekday,
     quote_keys,
 )
 
@@ -111,6 +114,47 @@ def test_the_same_words_quoted_are_evidence_for_one_story() -> None:
     assert len(set(_labels([a, b], StorySettings(quote_weight=0.0)).values())) == 2
     labels = _labels([a, b], StorySettings(quote_weight=1.0))
     assert labels["a"] == labels["b"]
+
+
+def test_lead_weekday_is_the_first_day_named_in_the_lead() -> None:
+    assert lead_weekday("Putin warned on Tuesday that talks on Friday would fail.") == 1
+    assert lead_weekday("SUNDAY, 28 November 2005. Voters went to the polls.") == 6
+    assert lead_weekday("No day here; Mondays and Fridays do not count as a day.") is None
+    assert lead_weekday("") is None
+    late = "x" * 600 + " on Thursday"
+    assert lead_weekday(late) is None  # beyond the lead
+    assert lead_weekday(late, limit=700) == 3
+
+
+def test_weekday_evidence_is_the_share_naming_the_same_day_and_never_negative() -> None:
+    settings = StorySettings(weekday_bonus=0.05)
+    story = Story("s", size=5, weekdays={"1": 3, "4": 1})  # one article names no day
+    assert _weekday_evidence(1, story, settings) == pytest.approx(0.05 * 3 / 4)
+    assert _weekday_evidence(4, story, settings) == pytest.approx(0.05 / 4)
+    assert _weekday_evidence(0, story, settings) == 0.0  # another day: no evidence against
+    assert _weekday_evidence(None, story, settings) == 0.0
+    assert _weekday_evidence(1, Story("t", size=2), settings) == 0.0
+    assert _weekday_evidence(1, story, StorySettings(weekday_bonus=0.0)) == 0.0
+
+
+def test_the_same_weekday_in_the_lead_tips_a_close_call() -> None:
+    a = StoryDoc("a", "On Tuesday " + REHAB_A)
+    same, other = StoryDoc("b", "On Tuesday " + REHAB_B), StoryDoc("b", "On Friday " + REHAB_B)
+
+    def words(doc: StoryDoc) -> float:  # the similarity to a's story, weekday aside
+        run = StoryPass(StorySettings(weekday_bonus=0.0))
+        story = run.add(a, 0)
+        vec, ents, quotes = run.vectors(doc)
+        return _margin(vec, ents, quotes, doc, story, run.settings) + run.settings.text_threshold
+
+    # a threshold just above both similarities, below the same day's plus the bonus
+    high = max(words(same), words(other)) + 0.01
+    assert words(same) + 0.05 > high
+    settings = StorySettings(text_threshold=high, weekday_bonus=0.05)
+    assert len(set(_labels([a, other], settings).values())) == 2
+    assert len(set(_labels([a, same], settings).values())) == 1
+    stories = cluster([a, same], settings)
+    assert stories[0].weekdays == {"1": 2}
 
 
 def test_empty_input() -> None:
@@ -224,6 +268,14 @@ def test_a_second_event_of_the_same_kind_splits_off_and_the_first_keeps_its_id()
     story = run.stories[labels[second.id]]
     assert story.size == len(story.article_ids) == 11
     assert sum(s.size for s in run.created) == len(docs)
+    # each story counts the lead weekdays of its own articles, also after the split
+    for s in run.created:
+        days = [lead_weekday(d.text) for _, d in docs if labels[d.id] == s.id]
+        counts: dict[str, int] = {}
+        for day in days:
+            if day is not None:
+                counts[str(day)] = counts.get(str(day), 0) + 1
+        assert s.weekdays == counts
 
 
 def _two_passes(docs: list[StoryDoc], cut: int) -> tuple[StoryPass, StoryPass]:

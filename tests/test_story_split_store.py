@@ -1,16 +1,20 @@
 """A story split through the store (stories/7): one ingest and two ingests give the same
-stories when the split happens in the second, and a split story's dates and title come from
-its own articles."""
+stories when the split happens in the second, and a split story's dates, title and lead
+weekdays come from its own articles."""
 
 from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from newsgraph import api
+from newsgraph.stages.stories import lead_weekday
+from newsgraph.store import Store
+from newsgraph.store.stories import _detail_json, _row_detail
 from tests.conftest import read_jsonl
 
 EVAL = Path(os.environ.get("NEWSGRAPH_EVAL_DATA",
@@ -61,3 +65,22 @@ def test_a_split_in_a_later_ingest_gives_the_stories_of_one_ingest(tmp_path: Pat
                                                             else (None, None))
         titled = [a["title"] for a in arts if a["title"]]
         assert story["title"] == (titled[0] if titled else None)
+    # what the next ingest scores a story with comes back from the store: its articles' lead
+    # weekdays (stories/8), and in its detail each tail article's own
+    with Store(two, readonly=True) as store:
+        view = store.stories_view()
+        ids = [s["id"] for s in stories_two]
+        stored, details = view.lookup_stories(ids), view.lookup_detail(ids)
+    for story in stories_one:
+        days = [lead_weekday(articles[a]["text"]) for a in story["article_ids"]]
+        assert stored[story["id"]].weekdays == dict(Counter(str(d) for d in days if d is not None))
+        tail = details[story["id"]].tail
+        assert [e.weekday for e in tail] == [lead_weekday(articles[e.id]["text"]) for e in tail]
+
+
+def test_a_story_stored_before_weekdays_were_kept_still_loads() -> None:
+    old = json.dumps({"tail": [["a1", 3, "Title", None, {"w": 1.0}, {}, {}]],  # stories/7
+                      "days": {}, "title_seq": 3})
+    detail = _row_detail(old)
+    assert [(e.id, e.seq, e.weekday) for e in detail.tail] == [("a1", 3, None)]
+    assert _row_detail(_detail_json(detail)).tail == detail.tail
