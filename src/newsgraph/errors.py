@@ -20,6 +20,7 @@ CODES: dict[str, str] = {
     "E203": "store has an unfinished reprocess",
     "E301": "stage failed on this article",
     "E401": "engine cannot start",
+    "E501": "bad setting",
 }
 
 
@@ -44,3 +45,7 @@ class StoreError(NewsgraphError):
 
 class EngineError(NewsgraphError):
     """The engine cannot start (its package is missing, the scheduler cannot be reached)."""
+
+
+class SettingsError(NewsgraphError):
+    """A setting from the environment or the config file that cannot be used (a usage error)."""

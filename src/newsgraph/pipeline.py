@@ -115,7 +115,7 @@ class NlpStage(BaseStage):
     def setup(self) -> None:
         from newsgraph.stages.nlp import load_nlp
 
-        self.nlp = load_nlp(self.settings.nlp_model)
+        self.nlp = load_nlp(self.settings.nlp_model, matmul=self.settings.nlp_matmul)
 
     def process(self, batch: list[Article]) -> list[Article]:
         from newsgraph.ids import quote_id

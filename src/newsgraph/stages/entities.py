@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newsgraph.records import Mention
@@ -108,13 +107,13 @@ class Extraction:
         return f"entities cover the first {self.processed_chars:,} characters"
 
 
-@lru_cache(maxsize=4)
 def load_nlp(model: str = DEFAULT_MODEL, disable: tuple[str, ...] = ("lemmatizer",)) -> Language:
-    """The spaCy pipeline, loaded once per process and per (model, disable). The parser stays
-    unless disabled: the quotes stage needs it, and one parse serves both stages."""
-    import spacy
+    """The spaCy pipeline (`stages.nlp.load_nlp`: once per process and per (model, disable),
+    the same object the NLP stage uses). The parser stays unless disabled: the quotes stage
+    needs it, and one parse serves both stages."""
+    from newsgraph.stages import nlp as nlp_stage
 
-    nlp = spacy.load(model, disable=list(disable))
+    nlp = nlp_stage.load_nlp(model, disable)
     nlp.max_length = max(nlp.max_length, CHUNK_CHARS * 2)
     return nlp
 
