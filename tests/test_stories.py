@@ -18,8 +18,10 @@ from newsgraph.stages.stories import (
     _date_evidence,
     _margin,
     _weekday_evidence,
+    _year_evidence,
     cluster,
     lead_weekday,
+    lead_years,
     quote_keys,
 )
 
@@ -155,6 +157,56 @@ def test_the_same_weekday_in_the_lead_tips_a_close_call() -> None:
     assert len(set(_labels([a, same], settings).values())) == 1
     stories = cluster([a, same], settings)
     assert stories[0].weekdays == {"1": 2}
+
+
+def test_lead_years_are_the_years_the_lead_names_and_the_publication_year() -> None:
+    assert lead_years("The 2008 election, like 1996's, was close.") == ["1996", "2008"]
+    assert lead_years("Voters went to the polls.", "2012-11-06") == ["2012"]
+    assert lead_years("In 2012 voters went to the polls.", "2012-11-06") == ["2012"]
+    # amounts, decimals, percentages and other numbers are not years
+    assert lead_years("It cost $2000, or 2,000 euros: 2000% more, 2019.5 on the index, "
+                      "2050 per cent, room 12000, and 1850 troops.") == []
+    assert lead_years("") == []
+    late = "x" * 600 + " in 2004"
+    assert lead_years(late) == []  # beyond the lead
+    assert lead_years(late, limit=700) == ["2004"]
+    assert lead_years("No year.", "not a date") == []
+
+
+def test_year_evidence_rewards_shared_years_and_costs_other_years() -> None:
+    settings = StorySettings(year_bonus=0.05, year_penalty=0.08)
+    # four articles name a year (three 2008, one 2008 and 2009); one names none
+    story = Story("s", size=5, years={"*": 4, "2008": 4, "2009": 1})
+    assert _year_evidence(["2008"], story, settings) == pytest.approx(0.05)
+    assert _year_evidence(["2009"], story, settings) == pytest.approx(0.05 / 4 - 0.08 * 3 / 4)
+    assert _year_evidence(["2012"], story, settings) == pytest.approx(-0.08)
+    assert _year_evidence(["2008", "2009"], story, settings) == pytest.approx(0.05)  # capped
+    assert _year_evidence([], story, settings) == 0.0  # the article names none
+    assert _year_evidence(["2008"], Story("t", size=2), settings) == 0.0  # the story none
+    assert _year_evidence(["2012"], story, StorySettings(year_bonus=0, year_penalty=0)) == 0.0
+
+
+def test_the_years_in_the_lead_tell_two_events_of_the_same_kind_apart() -> None:
+    a = StoryDoc("a", "In March 2008 " + REHAB_A)
+    same = StoryDoc("b", "In March 2008 " + REHAB_B)
+    other = StoryDoc("b", "In March 2011 " + REHAB_B)
+    dated = StoryDoc("b", "In March " + REHAB_B, published="2011-03-04")
+
+    def words(doc: StoryDoc) -> float:  # the similarity to a's story, years aside
+        run = StoryPass(StorySettings(year_bonus=0.0, year_penalty=0.0))
+        story = run.add(a, 0)
+        vec, ents, quotes = run.vectors(doc)
+        return _margin(vec, ents, quotes, doc, story, run.settings) + run.settings.text_threshold
+
+    # a close call: 0.04 above the threshold on the words, below it after the penalty (0.08)
+    low = min(words(same), words(other), words(dated)) - 0.04
+    plain = StorySettings(text_threshold=low, year_bonus=0.0, year_penalty=0.0)
+    with_years = StorySettings(text_threshold=low, year_bonus=0.05, year_penalty=0.08)
+    for doc in (other, dated):  # the publication year counts as a year the article names
+        assert len(set(_labels([a, doc], plain).values())) == 1
+        assert len(set(_labels([a, doc], with_years).values())) == 2
+    assert len(set(_labels([a, same], with_years).values())) == 1
+    assert cluster([a, same], with_years)[0].years == {"*": 2, "2008": 2}
 
 
 def test_empty_input() -> None:

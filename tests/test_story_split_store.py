@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsgraph import api
-from newsgraph.stages.stories import lead_weekday
+from newsgraph.stages.stories import lead_weekday, lead_years
 from newsgraph.store import Store
 from newsgraph.store.stories import _detail_json, _row_detail
 from tests.conftest import read_jsonl
@@ -66,7 +66,7 @@ def test_a_split_in_a_later_ingest_gives_the_stories_of_one_ingest(tmp_path: Pat
         titled = [a["title"] for a in arts if a["title"]]
         assert story["title"] == (titled[0] if titled else None)
     # what the next ingest scores a story with comes back from the store: its articles' lead
-    # weekdays (stories/8), and in its detail each tail article's own
+    # weekdays (stories/8) and years (stories/9), and in its detail each tail article's own
     with Store(two, readonly=True) as store:
         view = store.stories_view()
         ids = [s["id"] for s in stories_two]
@@ -76,6 +76,15 @@ def test_a_split_in_a_later_ingest_gives_the_stories_of_one_ingest(tmp_path: Pat
         assert stored[story["id"]].weekdays == dict(Counter(str(d) for d in days if d is not None))
         tail = details[story["id"]].tail
         assert [e.weekday for e in tail] == [lead_weekday(articles[e.id]["text"]) for e in tail]
+        years = [lead_years(articles[a]["text"], articles[a]["published"])
+                 for a in story["article_ids"]]
+        counts = Counter(y for ys in years for y in ys)
+        if any(years):
+            counts["*"] = sum(1 for ys in years if ys)
+        assert stored[story["id"]].years == dict(counts)
+        assert [e.years or [] for e in tail] == [
+            lead_years(articles[e.id]["text"], articles[e.id]["published"]) for e in tail]
+    assert any(stored[s["id"]].years for s in stories_one)  # the fights' years are named
 
 
 def test_a_story_stored_before_weekdays_were_kept_still_loads() -> None:
@@ -84,3 +93,7 @@ def test_a_story_stored_before_weekdays_were_kept_still_loads() -> None:
     detail = _row_detail(old)
     assert [(e.id, e.seq, e.weekday) for e in detail.tail] == [("a1", 3, None)]
     assert _row_detail(_detail_json(detail)).tail == detail.tail
+    stories8 = json.dumps({"tail": [["a1", 3, "Title", None, {"w": 1.0}, {}, {}, 2]],
+                           "days": {}, "title_seq": 3})
+    detail = _row_detail(stories8)
+    assert [(e.id, e.weekday, e.years) for e in detail.tail] == [("a1", 2, None)]

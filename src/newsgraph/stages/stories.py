@@ -17,10 +17,15 @@ story runs on for weeks, and through trials and anniversaries for years, so a da
 forbids a story by itself. Undated articles still often say which day of the week it happened
 ("on Tuesday"): the first weekday an article's lead names, when it is the one the story's
 articles name, adds a little (`weekday_bonus`: on ECB+ two articles of one event name the same
-first weekday 6 times in 10, two of different events of the same kind 2 in 10). The article
-joins the story with the largest margin above its threshold. A copy (`duplicate_of`) joins its
-original's story. A story's id is a hash of its first article's id, so it stays when the story
-grows.
+first weekday 6 times in 10, two of different events of the same kind 2 in 10). The years an
+article's lead names, with its publication year, say more, both ways (`lead_years`): on ECB+
+dev, when the dates do not apply (not both dated) and both name a year, two articles of one
+event share one 8 times in 10, two of different events of the same kind 2 times in 100; an
+article whose years the story's articles name gets `year_bonus` x the share of them that do,
+and one whose years none of them names loses `year_penalty` x the share that name others. The
+article joins the story with the largest margin above its threshold. A copy (`duplicate_of`)
+joins its original's story. A story's id is a hash of its first article's id, so it stays when
+the story grows.
 
 IDF is prefix IDF: an article's weights come from the document frequencies of the articles seen
 up to it (itself included) added to those of a general-English background: BACKGROUND_DOCS
@@ -50,7 +55,7 @@ from functools import cache, lru_cache
 from newsgraph.ids import content_hash
 from newsgraph.records import Mention
 
-VERSION = "stories/8"
+VERSION = "stories/9"
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _STOP_WORDS = """
@@ -67,6 +72,8 @@ _STOP = frozenset(_STOP_WORDS.split())
 ENTITY_PREFIX = "@"  # entity keys share the document-frequency table with words; no word has it
 QUOTE_PREFIX = "“"  # so do quote keys (pairs of a quote's content words); no word has it either
 WEEKDAY_PREFIX = "§"  # a story's lead weekdays are stored with its names under this prefix
+YEAR_PREFIX = "¶"  # and its articles' years (`lead_years`) under this one
+YEARS_NAMING = "*"  # Story.years' key for the number of its articles that name a year
 
 # names that identify an event's participants (dates and numbers do not)
 ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT"})
@@ -95,6 +102,9 @@ class Story:
     quote_centroid: dict[str, float] = field(default_factory=dict)  # keys without the prefix
     # the weekday its articles' leads name (`lead_weekday`: "0" Monday .. "6") -> articles
     weekdays: dict[str, int] = field(default_factory=dict)
+    # the years its articles name (`lead_years`) -> articles, and under YEARS_NAMING how many
+    # of its articles name one
+    years: dict[str, int] = field(default_factory=dict)
     start: str | None = None
     end: str | None = None
     title: str | None = None  # the headline of its first article that has one
@@ -116,6 +126,7 @@ class TailEntry:
     ents: dict[str, float]
     quotes: dict[str, float]
     weekday: int | None = None  # `lead_weekday` of its text (stored from stories/8 on)
+    years: list[str] | None = None  # `lead_years` (stored from stories/9 on)
 
 
 @dataclass
@@ -145,6 +156,11 @@ class StorySettings:
     # the story's articles (of those whose lead names one) that name the same day is added
     weekday_bonus: float = 0.05
     lead_chars: int = 600
+    # the years an article's lead names and its publication year (`lead_years`): this x the
+    # share of the story's year-naming articles that name one of them is added, and
+    # year_penalty x the rest taken off
+    year_bonus: float = 0.05
+    year_penalty: float = 0.08
     background: bool = True  # add general-English document frequencies to the corpus' own
     index_terms: int = 24  # an article's highest-weighted words that key the candidate index
     max_postings: int = 64  # newest stories read per key
@@ -242,6 +258,21 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _WEEKDAY = re.compile(r"\b(?:" + "|".join(_WEEKDAYS) + r")\b", re.IGNORECASE)
 
 
+# a year 1900-2099 standing alone: not an amount ("$2000", "2,000", "2000%"), not a decimal
+_YEAR = re.compile(r"(?<![\d$£€.,])\b((?:19|20)\d\d)\b(?![.,]?\d|\s*(?:%|per\s?cent))")
+
+
+def lead_years(text: str, published: str | None = None, limit: int = 600) -> list[str]:
+    """The years named in the text's first `limit` characters and the publication year, sorted:
+    which time the report is about ("the 2008 election", "Monday, 28 November 2005"). Two
+    reports of one event name the same year; two events of the same kind (this year's
+    earthquake and one three years ago) mostly do not. Empty when there is none."""
+    found = set(_YEAR.findall(text, 0, limit))
+    if published and _YEAR.fullmatch(published[:4]):
+        found.add(published[:4])
+    return sorted(found)
+
+
 def lead_weekday(text: str, limit: int = 600) -> int | None:
     """The first day of the week named in the text's first `limit` characters (0 Monday ..
     6 Sunday): in a news lead, the day the event happened or the report's own date line
@@ -301,14 +332,26 @@ def _weekday_evidence(weekday: int | None, story: Story, settings: StorySettings
     return settings.weekday_bonus * same / sum(story.weekdays.values()) if same else 0.0
 
 
+def _year_evidence(years: Sequence[str], story: Story, settings: StorySettings) -> float:
+    """`year_bonus` x the share of the story's year-naming articles that name one of the
+    article's years, less `year_penalty` x the share that name none of them; nothing when
+    either side names none. The share is counted per year (an article naming two of the
+    years counts twice, capped at all of them): exact for the usual one year an article."""
+    naming = story.years.get(YEARS_NAMING, 0)
+    if not years or not naming or not (settings.year_bonus or settings.year_penalty):
+        return 0.0
+    share = min(1.0, sum(story.years.get(y, 0) for y in years) / naming)
+    return settings.year_bonus * share - settings.year_penalty * (1.0 - share)
+
+
 def _margin(vec: dict[str, float], ents: dict[str, float], quotes: dict[str, float],
             doc: StoryDoc, story: Story, settings: StorySettings,
-            weekday: int | None = None) -> float:
+            weekday: int | None = None, years: Sequence[str] = ()) -> float:
     """How far the article's evidence for the story is above what joining takes (>= 0: it
     may join). Average link: mean cosines to the story's articles — of words; mixed with
     names when both sides have names (then `threshold` applies, else `text_threshold`: each
     combination has its own calibration); plus the shared quoted words; plus the dates and
-    the lead's weekday."""
+    the lead's weekday and years."""
     size = max(1, story.size)
     sim = _dot(vec, story.centroid) / size
     need = settings.text_threshold
@@ -319,7 +362,8 @@ def _margin(vec: dict[str, float], ents: dict[str, float], quotes: dict[str, flo
     if settings.quote_weight and quotes and story.quote_centroid:
         sim += settings.quote_weight * _dot(quotes, story.quote_centroid) / size
     return (sim + _date_evidence(doc, story, settings)
-            + _weekday_evidence(weekday, story, settings) - need)
+            + _weekday_evidence(weekday, story, settings)
+            + _year_evidence(years, story, settings) - need)
 
 
 def _heaviest(vec: dict[str, float], k: int) -> dict[str, float]:
@@ -508,6 +552,7 @@ class StoryPass:
         """Assign one article (`seq`: its first-seen position) to a story."""
         vec, ents, quotes = self.vectors(doc)
         weekday = lead_weekday(doc.text, self.settings.lead_chars)
+        years = lead_years(doc.text, doc.published, self.settings.lead_chars)
         keys = self._keys(vec, ents)
         target = self._original_story(doc.duplicate_of) if doc.duplicate_of else None
         if target is None:
@@ -515,7 +560,8 @@ class StoryPass:
             candidates = self._candidates(keys)
             self.candidates_scored += len(candidates)
             for story in candidates:  # in first-seen order; a tie goes to the later story
-                margin = _margin(vec, ents, quotes, doc, story, self.settings, weekday)
+                margin = _margin(vec, ents, quotes, doc, story, self.settings, weekday,
+                                 years)
                 if margin >= best_margin:
                     best, best_margin = story, margin
             target = best
@@ -525,7 +571,7 @@ class StoryPass:
             self.stories[target.id] = target
             self.created.append(target)
         self._load_detail(target)
-        self._add(target, doc, vec, ents, quotes, seq, weekday)
+        self._add(target, doc, vec, ents, quotes, seq, weekday, years)
         self._index(target, keys)
         self.story_of[doc.id] = target.id
         self.assigned.append((doc.id, target.id))
@@ -623,6 +669,7 @@ class StoryPass:
             story.size -= 1
             if e.weekday is not None:
                 _count_weekday(story, e.weekday, -1)
+            _count_years(story, e.years or (), -1)
             if e.id in story.article_ids:
                 story.article_ids.remove(e.id)
             if e.published:
@@ -633,7 +680,7 @@ class StoryPass:
                 else:
                     detail.days.pop(day, None)
             self._add(new, StoryDoc(e.id, "", e.title, e.published), e.vec, e.ents, e.quotes,
-                      e.seq, e.weekday)
+                      e.seq, e.weekday, e.years)
             self._index(new, self._keys(e.vec, e.ents))
             self.story_of[e.id] = new.id
             self.assigned.append((e.id, new.id))
@@ -647,10 +694,11 @@ class StoryPass:
 
     def _add(self, story: Story, doc: StoryDoc, vec: dict[str, float],
              ents: dict[str, float], quotes: dict[str, float], seq: int,
-             weekday: int | None = None) -> None:
+             weekday: int | None = None, years: Sequence[str] | None = None) -> None:
         n = story.size
         if weekday is not None:
             _count_weekday(story, weekday, 1)
+        _count_years(story, years or (), 1)
         _add_to(story.centroid, vec)
         _add_to(story.entity_centroid, ents)
         _add_to(story.quote_centroid, quotes)
@@ -674,18 +722,28 @@ class StoryPass:
                 detail.days[day] = detail.days.get(day, 0) + 1
         if detail is not None and self.settings.split_ratio:
             detail.tail.append(TailEntry(doc.id, seq, doc.title, doc.published, vec, ents,
-                                         quotes, weekday))
+                                         quotes, weekday, list(years) if years else None))
             if len(detail.tail) > self.settings.tail_size:
                 del detail.tail[0]
 
 
 def _count_weekday(story: Story, weekday: int, step: int) -> None:
-    key = str(weekday)
-    left = story.weekdays.get(key, 0) + step
+    _count(story.weekdays, str(weekday), step)
+
+
+def _count_years(story: Story, years: Sequence[str], step: int) -> None:
+    if years:
+        _count(story.years, YEARS_NAMING, step)
+        for year in years:
+            _count(story.years, year, step)
+
+
+def _count(counts: dict[str, int], key: str, step: int) -> None:
+    left = counts.get(key, 0) + step
     if left > 0:
-        story.weekdays[key] = left
+        counts[key] = left
     else:
-        story.weekdays.pop(key, None)
+        counts.pop(key, None)
 
 
 def cluster(docs: Sequence[StoryDoc], settings: StorySettings | None = None,

@@ -10,25 +10,35 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from newsgraph.records import Mention
-from newsgraph.stages.stories import QUOTE_PREFIX, WEEKDAY_PREFIX, Story, StoryDetail, TailEntry
+from newsgraph.stages.stories import (
+    QUOTE_PREFIX,
+    WEEKDAY_PREFIX,
+    YEAR_PREFIX,
+    Story,
+    StoryDetail,
+    TailEntry,
+)
 from newsgraph.stages.stories import VERSION as STORIES_VERSION
 
 
 def _row_story(row: sqlite3.Row) -> Story:
     # the entity_centroid column holds the names and, under QUOTE_PREFIX, the quoted words,
-    # under WEEKDAY_PREFIX the lead weekdays (stories/8)
+    # under WEEKDAY_PREFIX the lead weekdays (stories/8), under YEAR_PREFIX the years (stories/9)
     names: dict[str, float] = {}
     quotes: dict[str, float] = {}
     weekdays: dict[str, int] = {}
+    years: dict[str, int] = {}
     for key, value in json.loads(row["entity_centroid"]).items():
         if key.startswith(QUOTE_PREFIX):
             quotes[key[1:]] = value
         elif key.startswith(WEEKDAY_PREFIX):
             weekdays[key[1:]] = int(value)
+        elif key.startswith(YEAR_PREFIX):
+            years[key[1:]] = int(value)
         else:
             names[key] = value
     return Story(row["id"], seq=row["seq"], centroid=json.loads(row["centroid"]),
-                 entity_centroid=names, quote_centroid=quotes, weekdays=weekdays,
+                 entity_centroid=names, quote_centroid=quotes, weekdays=weekdays, years=years,
                  start=row["start_date"],
                  end=row["end_date"], title=row["title"], size=row["size"])
 
@@ -41,7 +51,7 @@ def _detail_json(detail: StoryDetail | None) -> str:
     if detail is None:
         return "{}"
     return json.dumps({"tail": [[e.id, e.seq, e.title, e.published, e.vec, e.ents, e.quotes,
-                                 e.weekday] for e in detail.tail],
+                                 e.weekday, e.years] for e in detail.tail],
                        "days": detail.days, "title_seq": detail.title_seq})
 
 
@@ -55,6 +65,7 @@ def _names_and_quotes(story: Story) -> str:
     both = dict(story.entity_centroid)
     both.update((QUOTE_PREFIX + k, v) for k, v in story.quote_centroid.items())
     both.update((WEEKDAY_PREFIX + k, v) for k, v in story.weekdays.items())
+    both.update((YEAR_PREFIX + k, v) for k, v in story.years.items())
     return json.dumps(both)
 
 
