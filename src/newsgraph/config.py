@@ -70,14 +70,34 @@ class Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
 
+_TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off", ""})
+
+
 def _coerce(value: str, like: Any) -> Any:
-    if isinstance(like, bool):
-        return value.lower() in {"1", "true", "yes", "on"}
+    if isinstance(like, bool):  # strict: a typo must not switch a stage off unseen
+        word = value.strip().lower()
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise ValueError(value)
     if isinstance(like, int):
         return int(value)
     if isinstance(like, float):
         return float(value)
     return value
+
+
+def _checked(path: Path, key: str, value: Any, like: Any) -> Any:
+    """A config-file value of the setting's own type (an integer also stands for a float)."""
+    if isinstance(like, bool) or isinstance(value, bool):
+        ok = isinstance(like, bool) and isinstance(value, bool)
+    elif isinstance(like, float):
+        ok = isinstance(value, int | float)
+    else:
+        ok = isinstance(value, type(like))
+    if not ok:
+        raise SettingsError("E501", f"{path}: {key} = {value!r} is not of the type of its "
+                                    f"default ({type(like).__name__})")
+    return float(value) if isinstance(like, float) else value
 
 
 def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
@@ -86,9 +106,14 @@ def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
     path = Path(config_file) if config_file else Path("newsgraph.toml")
     values: dict[str, Any] = {}
     if path.is_file():
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-        values.update({k: v for k, v in data.items() if k in names})
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError("E501", f"{path}: {exc}") from None
+        for key, value in data.items():
+            if key in names:
+                values[key] = _checked(path, key, value, getattr(base, key))
     for name in names:
         env = os.environ.get(f"NEWSGRAPH_{name.upper()}")
         if env is not None:
@@ -96,7 +121,8 @@ def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
             try:
                 values[name] = _coerce(env, like)
             except ValueError:
-                kind = "an integer" if isinstance(like, int) else "a number"
+                kind = ("true or false (1/0, yes/no, on/off)" if isinstance(like, bool)
+                        else "an integer" if isinstance(like, int) else "a number")
                 raise SettingsError(
                     "E501", f"NEWSGRAPH_{name.upper()}={env!r} is not {kind}") from None
     values.update({k: v for k, v in overrides.items() if v is not None and k in names})
