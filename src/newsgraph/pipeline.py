@@ -119,6 +119,7 @@ class NlpStage(BaseStage):
 
     def process(self, batch: list[Article]) -> list[Article]:
         from newsgraph.ids import quote_id
+        from newsgraph.stages.doc_text import seed_text
         from newsgraph.stages.entities import mentions_from_doc
         from newsgraph.stages.events import extract_events
         from newsgraph.stages.quote_times import said_on
@@ -126,8 +127,9 @@ class NlpStage(BaseStage):
 
         cap = self.settings.nlp_max_chars
         texts = [a.text[:cap] for a in batch]
-        for article, doc in zip(batch, self.nlp.pipe(texts, batch_size=self.settings.nlp_batch),
-                                strict=True):
+        docs = self.nlp.pipe(texts, batch_size=self.settings.nlp_batch)
+        for article, text, doc in zip(batch, texts, docs, strict=True):
+            seed_text(doc, text)
             if len(article.text) > cap:
                 article.notes["nlp_cap"] = (
                     f"entities and quotes cover the first {cap:,} of {len(article.text):,} "

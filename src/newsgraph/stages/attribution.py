@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from newsgraph.records import Quote
-from newsgraph.stages.doc_text import doc_text, tokens_between
+from newsgraph.stages.doc_text import doc_text, sentences, tokens_between
 from newsgraph.stages.quote_spans import Span
 from newsgraph.stages.speaker_index import (
     PERSON_PRONOUNS,
@@ -90,7 +90,7 @@ def _verbs_outside(doc: Any, lo: int, hi: int, spans: list[Span]) -> list[Any]:
 
 
 def _sentence_bounds(doc: Any, offset: int) -> tuple[int, int]:
-    for sent in doc.sents:
+    for sent in sentences(doc):
         if sent.start_char <= offset < sent.end_char:
             return sent.start_char, sent.end_char
     return offset, offset
@@ -275,7 +275,7 @@ def _colon_lead(span: Span, doc: Any, spans: list[Span]) -> tuple[Any, Any] | No
 def cut_at_attribution(span: Span, doc: Any) -> None:
     """An unclosed quote runs on to its paragraph's end (or the next quote): when a short
     sentence inside it is plainly the writer's ("And he added:"), the quote ends before it."""
-    for sent in doc.sents:
+    for sent in sentences(doc):
         if not span.start < sent.start_char < span.end or len(sent) > 15:
             continue
         for tok in sent:

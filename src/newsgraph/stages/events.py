@@ -27,6 +27,7 @@ from typing import Any
 from newsgraph.ids import event_id
 from newsgraph.records import Event
 from newsgraph.stages import plover
+from newsgraph.stages.doc_text import doc_text, sentences, span_text, tokens_where
 from newsgraph.stages.timex import find_times
 
 __all__ = ["VERSION", "extract_events", "primary_event"]
@@ -49,6 +50,12 @@ _RECIPROCAL = {"AGREE", "CONSULT", "COOPERATE", "ASSAULT"}
 
 def _is_verb(tok: Any) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.tag_.startswith("VB")
+
+
+def _verb_indexes(doc: Any, lo: int, hi: int) -> list[int]:
+    """The tokens in [lo, hi) that `_is_verb` accepts, from the labels read in bulk: only these
+    can be triggers, and most tokens are not verbs."""
+    return tokens_where(doc, lo, hi, pos=("VERB", "AUX"), tag_prefix="VB")
 
 
 def _classify(tok: Any) -> tuple[str | None, int, int, str]:
@@ -100,8 +107,8 @@ def _phrase(head: Any) -> tuple[str, int, int]:
     while hi > lo and doc[hi].dep_ in ("cc", "punct"):
         hi -= 1
     start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
-    # the span's own text (== doc_text(doc)[start:end]): Doc.text re-joins every token per call
-    return doc[lo:hi + 1].text, start, end
+    # the span's own text, from the document's text read once: Span.text re-joins its tokens
+    return doc_text(doc)[start:end], start, end
 
 
 def _subject(tok: Any) -> tuple[Any | None, bool]:
@@ -211,13 +218,14 @@ def _tense(tok: Any) -> str | None:
 def _sentence_events(sent: Any, doc: Any, published: str | None,
                      article_id: str | None) -> list[Event]:
     cands: dict[int, tuple[str, int, int, str]] = {}
-    sent_text = sent.text
-    for tok in sent:
-        cat, s, e, how = _classify(tok)
+    sent_text = span_text(doc, sent)
+    for i in _verb_indexes(doc, sent.start, sent.end):  # _classify gives a non-verb nothing
+        cat, s, e, how = _classify(doc[i])
         if cat:
-            cands[tok.i] = (cat, s, e, how)
+            cands[i] = (cat, s, e, how)
     triggers = {i: c[0] for i, c in cands.items()}
     events: list[Event] = []
+    seen_times: dict[str | None, list[Any]] = {}
     for i, (cat, s, e, how) in sorted(cands.items()):
         tok = doc[i]
         gov = _governor(tok, triggers)
@@ -262,7 +270,8 @@ def _sentence_events(sent: Any, doc: Any, published: str | None,
                 c.dep_ == "conj" for c in actor_tok.subtree):
             notes["reciprocal"] = True
             target = actor
-        date, precision = _event_date(sent, s, published, _tense(tok), notes)
+        date, precision = _event_date(sent, sent_text, s, published, _tense(tok), notes,
+                                      seen_times)
         trigger_text = sent_text[s - sent.start_char:e - sent.start_char]
         # spaCy leaves the paragraph break after a sentence in it: the event's words stop
         # at the last character that is not white space
@@ -283,13 +292,21 @@ _PERIOD_EDGE = re.compile(r"\b(?:since|until|till|by|before|after|from)\s+(?:the
                           re.I)
 
 
-def _event_date(sent: Any, trigger_start: int, published: str | None, tense: str | None,
-                notes: dict[str, Any]) -> tuple[str | None, str | None]:
-    """The sentence's time expression nearest the trigger (dated ones first)."""
-    # "since 2014", "until April", "by Friday" bound a period, they do not say when the event
-    # happened: not an event time
-    times = [t for t in find_times(sent.text, published, tense=tense)
-             if not _PERIOD_EDGE.search(sent.text[max(0, t.start - 12):t.start])]
+def _event_date(sent: Any, sent_text: str, trigger_start: int, published: str | None,
+                tense: str | None, notes: dict[str, Any],
+                seen: dict[str | None, list[Any]] | None = None,
+                ) -> tuple[str | None, str | None]:
+    """The sentence's time expression nearest the trigger (dated ones first). `seen` keeps the
+    sentence's expressions by tense for its other triggers (the regexes are the cost)."""
+    found = seen.get(tense) if seen is not None else None
+    if found is None:
+        # "since 2014", "until April", "by Friday" bound a period, they do not say when the
+        # event happened: not an event time
+        found = [t for t in find_times(sent_text, published, tense=tense)
+                 if not _PERIOD_EDGE.search(sent_text[max(0, t.start - 12):t.start])]
+        if seen is not None:
+            seen[tense] = found
+    times = list(found)
     if not times:
         return None, None
     rel = trigger_start - sent.start_char
@@ -314,7 +331,7 @@ def extract_events(text: str | None = None, nlp: Any = None, doc: Any = None,
             nlp = load_nlp()
         doc = nlp(text)
     out: list[Event] = []
-    for sent in doc.sents:
+    for sent in sentences(doc):
         out.extend(_sentence_events(sent, doc, published, article_id))
     return out
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from newsgraph.records import Quote
-from newsgraph.stages.doc_text import doc_text
+from newsgraph.stages.doc_text import doc_text, tokens_where
 from newsgraph.stages.quote_spans import Span, word_count
 from newsgraph.stages.speaker_index import SpeakerIndex, resolve_speaker
 from newsgraph.stages.speech_cues import DEMAND, INDIRECT_ONLY_STRONG, cue_phrase, cue_subject
@@ -37,7 +37,8 @@ def _reported_around(text: str, lo: int, hi: int, inside: list[Span]) -> bool:
 def indirect_quotes(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quote]:
     """Reported speech: a speech verb with a subject and a clausal complement, no quote marks."""
     text = doc_text(doc)
-    for tok in doc:
+    for i in tokens_where(doc, pos=("VERB",)):  # read in bulk: most tokens are no verb
+        tok = doc[i]
         if tok.pos_ != "VERB" or tok.lower_ not in INDIRECT_ONLY_STRONG and not (
                 tok.lower_ in DEMAND and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "that"):
             continue  # ("Moscow demands that …" reports a demand; "demanded money" does not)

@@ -25,6 +25,8 @@ _PAIRS: dict[str, tuple[str, ...]] = {
 }
 _DOUBLE_OPENERS = ("``", "''", "“", "„", "«", '"')
 _WORD = re.compile(r"\w+")
+# every character `_opener_at` can open on: the scan jumps from one to the next
+_MARK_CHARS = re.compile("[“„«»\"”‘`']")
 
 
 @dataclass
@@ -206,7 +208,8 @@ def find_quote_spans(text: str) -> list[Span]:
         while i < p_end:
             opener = _opener_at(text, i)
             if opener is None:
-                i += 1
+                mark = _MARK_CHARS.search(text, i + 1, p_end)
+                i = mark.start() if mark else p_end
                 continue
             if opener == "''" and i > p_start and text[i - 1].isalnum():
                 i += 2  # a closing '' or a lone typo, not an opener

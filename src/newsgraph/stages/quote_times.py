@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsgraph.records import Quote
+from newsgraph.stages.doc_text import sentence_at, span_text
 from newsgraph.stages.timex import find_times
 
 
@@ -16,11 +17,11 @@ def said_on(quote: Quote, doc: Any, published: str | None) -> dict[str, Any] | N
     cue. None when the cue's sentence has none, or nothing resolves it (no anchor)."""
     if quote.cue_start is None:
         return None
-    sent = next((s for s in doc.sents if s.start_char <= quote.cue_start < s.end_char), None)
+    sent = sentence_at(doc, quote.cue_start)
     if sent is None:
         return None
     best = None
-    for t in find_times(sent.text, published, tense="past"):  # speech is reported: past
+    for t in find_times(span_text(doc, sent), published, tense="past"):  # speech is reported: past
         start, end = sent.start_char + t.start, sent.start_char + t.end
         if t.date is None or (start < quote.end and quote.start < end):
             continue

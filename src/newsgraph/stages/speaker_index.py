@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from newsgraph.stages.doc_text import doc_text
+from newsgraph.stages.doc_text import doc_text, entity_bounds, sentence_bounds, tokens_where
 from newsgraph.stages.entities import TITLE_WORDS
 from newsgraph.stages.quote_spans import Span
 
@@ -37,9 +37,9 @@ def _name_phrase(tok: Any, doc: Any) -> tuple[int, int]:
     """Character span of the name a subject token stands for: the entity it is in, else its
     compound/flat/appositive-free noun phrase."""
     if tok.ent_type_:
-        for ent in doc.ents:
-            if ent.start <= tok.i < ent.end:
-                return ent.start_char, ent.end_char
+        for start, end, start_char, end_char in entity_bounds(doc):
+            if start <= tok.i < end:
+                return start_char, end_char
     left = tok
     for child in tok.lefts:
         if child.dep_ in ("compound", "amod", "det", "poss", "nmod", "nummod"):
@@ -118,12 +118,13 @@ class SpeakerIndex:
         # role words the text gives a name: "news agency IRNA", "The pastor, Larry Kroon"
         self.roles: list[tuple[int, set[str], str]] = []  # (char offset, role words, name)
         # words that name a place or a people ("Russian", "Finland"): a role's origin
-        self.origins = {t.lower_ for ent in doc.ents if ent.label_ in ("NORP", "GPE")
+        ents = list(doc.ents)  # Doc.ents builds its spans anew per call
+        self.origins = {t.lower_ for ent in ents if ent.label_ in ("NORP", "GPE")
                         for t in ent if t.is_alpha}
         self.title = title or ""
         self._doc = doc
         person_roles: list[tuple[set[str], str]] = []
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ in ("PERSON", "ORG", "NORP"):
                 name = strip_title(ent.text.strip().removesuffix("’s").removesuffix("'s"))
                 words = _role_words(ent, doc)
@@ -131,7 +132,7 @@ class SpeakerIndex:
                     self.roles.append((ent.start_char, words, name))
                     if ent.label_ == "PERSON":
                         person_roles.append((words, name))
-        for ent in doc.ents:
+        for ent in ents:
             name = strip_title(ent.text.strip().removesuffix("’s").removesuffix("'s").strip())
             if ent.label_ != "PERSON" or not name:
                 continue
@@ -152,7 +153,9 @@ class SpeakerIndex:
         the person the role does."""
         added: list[tuple[int, str]] = []
         people = {name for _, name in self.people}
-        for tok in doc:
+        # the labels read in bulk first: most tokens are no noun subject
+        for i in tokens_where(doc, pos=("NOUN",), dep=("nsubj", "nsubjpass")):
+            tok = doc[i]
             if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or \
                     tok.lower_ not in TITLE_WORDS or tok.ent_type_ or not any(
                         c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
@@ -216,9 +219,8 @@ class SpeakerIndex:
             return named, f"the {word} named before it"
         text = doc_text(self._doc)
         para_lo = text.rfind("\n", 0, offset) + 1
-        sents = [s for s in self._doc.sents if s.start_char <= offset]
-        window_lo = max(para_lo, sents[-2 if len(sents) > 1 else -1].start_char) if sents \
-            else para_lo
+        starts = [b[2] for b in sentence_bounds(self._doc) if b[2] <= offset]
+        window_lo = max(para_lo, starts[-2 if len(starts) > 1 else -1]) if starts else para_lo
         near = {self.full_name(n) for s, n in self.people if window_lo <= s < offset}
         fitting = [n for n in near if self._fits(n, word, modifiers)]
         if len(fitting) == 1:
