@@ -21,8 +21,11 @@ Every floor runs with one BLAS thread (OPENBLAS_NUM_THREADS=1), as newsgraph's C
 - newsgraph: `newsgraph ingest DIR --jobs N` into a fresh store.
 
 Every command runs --repeat times, in turn (A B C … A B C …), and the table gives medians: the
-machines are shared and one run can be off by 30%. Peak RSS is per process (the largest of the
-driver and each worker, sampled from /proc every 50 ms). No pass/fail: timings vary by machine.
+machines are shared and one run can be off by 30%. Below the table, newsgraph's ratios are also
+taken round by round (its run against the floors' runs of the same round) with their median and
+range: the figure to quote when the machine drifts during the benchmark. Peak RSS is per
+process (the largest of the driver and each worker, sampled from /proc every 50 ms). No
+pass/fail: timings vary by machine.
 
     .venv/bin/python benchmarks/nlp.py [--size 300] [--jobs 1 2]
 """
@@ -188,9 +191,27 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['seconds_max']:.1f}) | {len(texts) / r['seconds']:.0f} | "
                   f"{r['seconds'] / floor:.2f}x | {r['seconds'] / same:.2f}x | {speedup:.2f}x | "
                   f"{r['cpu_seconds']:.1f} | {r['peak_rss_mb']:.0f} | {worker}")
+        # the same ratios round by round (each round runs every command once, in turn): a
+        # machine that drifts moves both sides of a pair, so their median is the steadier figure
+        paired: dict[str, dict[str, float]] = {}
+        jobs_1 = f"newsgraph ingest --jobs {args.jobs[0]}"
+        for label, _jobs, _, _ in commands:
+            if not label.startswith("newsgraph"):
+                continue
+            pairs = {"vs floor": FLOOR, "vs same set-up": SAME_SETUP}
+            if label != jobs_1:
+                pairs["speed-up vs " + jobs_1.removeprefix("newsgraph ingest ")] = jobs_1
+            for name, other in pairs.items():
+                ratios = sorted(a["seconds"] / b["seconds"] if name.startswith("vs") else
+                                b["seconds"] / a["seconds"]
+                                for a, b in zip(samples[label], samples[other], strict=True))
+                paired.setdefault(label, {})[name] = statistics.median(ratios)
+                print(f"{label}, {name}, per round: median {statistics.median(ratios):.2f}x "
+                      f"({ratios[0]:.2f}-{ratios[-1]:.2f}x over {len(ratios)} rounds)")
         if args.json:
             args.json.write_text(json.dumps({"articles": len(texts), "floors": floors,
-                                             "runs": runs}, indent=2), encoding="utf-8")
+                                             "runs": runs, "paired": paired}, indent=2),
+                                 encoding="utf-8")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

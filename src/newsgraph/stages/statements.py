@@ -67,7 +67,10 @@ _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
+    text = text.replace("’", "'").replace("‘", "'")
+    if text.isascii():  # nothing to decompose: most quotes, and the per-character walk is slow
+        return text.lower()
+    text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
