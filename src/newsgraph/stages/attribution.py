@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from newsgraph.records import Quote
-from newsgraph.stages.doc_text import doc_text, sentences, tokens_between
+from newsgraph.stages.doc_text import doc_text, sentence_bounds, sentences, tokens_between
 from newsgraph.stages.quote_spans import Span
 from newsgraph.stages.speaker_index import (
     PERSON_PRONOUNS,
@@ -90,9 +90,9 @@ def _verbs_outside(doc: Any, lo: int, hi: int, spans: list[Span]) -> list[Any]:
 
 
 def _sentence_bounds(doc: Any, offset: int) -> tuple[int, int]:
-    for sent in sentences(doc):
-        if sent.start_char <= offset < sent.end_char:
-            return sent.start_char, sent.end_char
+    for _, _, start_char, end_char in sentence_bounds(doc):  # no span built per sentence
+        if start_char <= offset < end_char:
+            return start_char, end_char
     return offset, offset
 
 

@@ -39,7 +39,7 @@ def indirect_quotes(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterabl
     text = doc_text(doc)
     for i in tokens_where(doc, pos=("VERB",)):  # read in bulk: most tokens are no verb
         tok = doc[i]
-        if tok.pos_ != "VERB" or tok.lower_ not in INDIRECT_ONLY_STRONG and not (
+        if tok.lower_ not in INDIRECT_ONLY_STRONG and not (
                 tok.lower_ in DEMAND and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "that"):
             continue  # ("Moscow demands that …" reports a demand; "demanded money" does not)
         comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
