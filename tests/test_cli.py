@@ -78,6 +78,10 @@ def test_help_for_every_command(tmp_path: Path) -> None:
     for name in COMMANDS:
         assert name in top
     assert not list(tmp_path.iterdir()), "--help must not create a store or any file"
+    # each summary reads as one line in the command list (200 columns): typer's rich mode
+    # would print the docstring's own line breaks ("... stories, as" / "`newsgraph ingest` ...")
+    assert re.search(r"load +Load Parquet shards .* stories, as `newsgraph ingest` of the same",
+                     top), top
 
 
 def test_ingest_seeds_exits_0_with_summary(seeded) -> None:

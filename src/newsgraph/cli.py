@@ -622,6 +622,21 @@ def serve(
                 workers=workers, log_level="warning")
 
 
+def _reflow_help(typer_app: typer.Typer) -> None:
+    """Each command's help from its docstring, with the docstring's wrapped lines joined.
+    Typer's rich mode prints every source line break in the command list; paragraphs (blank
+    lines) stay."""
+    import inspect
+
+    for info in typer_app.registered_commands:
+        if info.help is None and info.callback is not None:
+            doc = inspect.getdoc(info.callback) or ""
+            info.help = "\n\n".join(" ".join(part.split()) for part in doc.split("\n\n"))
+
+
+_reflow_help(app)
+
+
 def main() -> None:
     """Entry point: coded errors become one clear line, never a traceback."""
     # newsgraph parallelises by processes (--jobs); a BLAS thread pool in each only
