@@ -8,6 +8,11 @@ whole `newsgraph ingest` process into a fresh store in /dev/shm (start-up, clust
 model loads included), timed with its process tree's peak RSS.
 
 - ingest path (NLP off, stories off): --sizes (default 10k and 100k);
+- Parquet path (the cluster path, NLP off): `ingest --out-parquet DIR` for the same sizes, the
+  workers writing their shards themselves (nothing of the articles passes through the
+  driver), then `newsgraph load DIR` once, timed apart: the single driver's serial part;
+- --repeat N runs each configuration's 1 and 2 workers in turn N times: the table gives median
+  seconds and the speed-up as the median of the rounds' own ratios (this machine drifts);
 - NLP path: --nlp-size articles (default 300; 10k would take ~10 min per configuration on
   2 cores), NLP on, stories off;
 - floor: bare `nlp.pipe` (the model newsgraph loads, same pipes, batch 16) over the first
@@ -91,30 +96,72 @@ def nlp_floor(folder: Path) -> float:
     return int(n) / float(r["seconds"])
 
 
-def ingest_run(folder: Path, db: Path, engine: str, jobs: int, nlp: bool) -> dict[str, Any]:
+def ingest_run(folder: Path, db: Path, engine: str, jobs: int, nlp: bool,
+               parquet: Path | None = None) -> dict[str, Any]:
     for p in db.parent.glob(db.name + "*"):
         p.unlink()
-    cmd = [str(NEWSGRAPH), "ingest", str(folder), "--db", str(db), "--engine", engine,
+    if parquet is not None:
+        shutil.rmtree(parquet, ignore_errors=True)
+    out = ["--out-parquet", str(parquet)] if parquet is not None else ["--db", str(db)]
+    cmd = [str(NEWSGRAPH), "ingest", str(folder), *out, "--engine", engine,
            "--jobs", str(jobs), "-q"]
     return timed(cmd, {"NEWSGRAPH_NLP": "1" if nlp else "0", "NEWSGRAPH_STORIES": "0"})
 
 
+def load_run(parquet: Path, db: Path) -> dict[str, Any]:
+    """`newsgraph load` of the shards into a fresh store: the driver's serial part."""
+    for p in db.parent.glob(db.name + "*"):
+        p.unlink()
+    return timed([str(NEWSGRAPH), "load", str(parquet), "--db", str(db)],
+                 {"NEWSGRAPH_NLP": "0", "NEWSGRAPH_STORIES": "0"})
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def throughput(work: Path, sizes: list[int], nlp_size: int, engines: list[str],
-               floor_rate: float) -> list[dict[str, Any]]:
+               floor_rate: float, parquet: bool = False, repeat: int = 1
+               ) -> list[dict[str, Any]]:
     rows = []
-    runs = [(size, False) for size in sizes] + ([(nlp_size, True)] if nlp_size else [])
-    for size, nlp in runs:
-        folder = work / (f"nlp{size}" if nlp else f"c{size}")
+    runs = [(size, "ingest") for size in sizes]
+    runs += [(size, "parquet") for size in sizes] if parquet else []
+    runs += [(nlp_size, "NLP")] if nlp_size else []
+    for size, path in runs:
+        folder = work / (f"nlp{size}" if path == "NLP" else f"c{size}")
+        shards = work / "shards" if path == "parquet" else None
         for engine in engines:
-            one = None
+            runs_of: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
+            for _ in range(repeat):
+                for jobs in (1, 2):
+                    runs_of[jobs].append(ingest_run(folder, work / "t.db", engine, jobs,
+                                                    path == "NLP", shards))
+            ratios = [a["seconds"] / b["seconds"] for a, b in zip(runs_of[1], runs_of[2],
+                                                                  strict=True)]
             for jobs in (1, 2):
-                r = ingest_run(folder, work / "t.db", engine, jobs, nlp)
-                rate = size / r["seconds"]
-                one = one or rate
-                row = {"path": "NLP" if nlp else "ingest", "articles": size, "engine": engine,
-                       "jobs": jobs, "seconds": r["seconds"], "rate": rate,
-                       "per_core": rate / jobs, "ratio_to_nlp_pipe": rate / floor_rate,
-                       "speedup": rate / one, "peak_tree_mb": r["peak_tree_mb"],
+                seconds = _median([r["seconds"] for r in runs_of[jobs]])
+                rate = size / seconds
+                row = {"path": path, "articles": size, "engine": engine, "jobs": jobs,
+                       "seconds": seconds, "rate": rate, "per_core": rate / jobs,
+                       "ratio_to_nlp_pipe": rate / floor_rate,
+                       "speedup": 1.0 if jobs == 1 else _median(ratios),
+                       "speedup_range": [1.0, 1.0] if jobs == 1 else [min(ratios),
+                                                                       max(ratios)],
+                       "rounds": len(runs_of[jobs]),
+                       "peak_tree_mb": max(r["peak_tree_mb"] for r in runs_of[jobs]),
+                       "peak_process_mb": max(r["peak_process_mb"] for r in runs_of[jobs])}
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+            if shards is not None:  # the shards of the last 2-worker run, into one store
+                r = load_run(shards, work / "load.db")
+                row = {"path": "load", "articles": size, "engine": "driver", "jobs": 1,
+                       "seconds": r["seconds"], "rate": size / r["seconds"],
+                       "per_core": size / r["seconds"],
+                       "ratio_to_nlp_pipe": size / r["seconds"] / floor_rate,
+                       "speedup": 1.0, "speedup_range": [1.0, 1.0], "rounds": 1,
+                       "peak_tree_mb": r["peak_tree_mb"],
                        "peak_process_mb": r["peak_process_mb"]}
                 rows.append(row)
                 print(json.dumps(row), flush=True)
@@ -177,6 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--nlp-size", type=int, default=300)
     ap.add_argument("--grow", type=int, nargs="*", default=[1000, 10000, 100000])
     ap.add_argument("--engines", nargs="+", default=["local", "dask"])
+    ap.add_argument("--parquet", action="store_true",
+                    help="also the Parquet path (ingest --out-parquet, then load)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds of 1 and 2 workers per configuration (median, per-round ratio)")
     ap.add_argument("--tmp", type=Path)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
@@ -192,17 +243,19 @@ def main(argv: list[str] | None = None) -> int:
         result["nlp_pipe_rate"] = nlp_floor(nlp_folder)
         print(f"bare nlp.pipe: {result['nlp_pipe_rate']:.1f} articles/s", flush=True)
         result["throughput"] = throughput(work, args.sizes, args.nlp_size, args.engines,
-                                          result["nlp_pipe_rate"])
+                                          result["nlp_pipe_rate"], args.parquet,
+                                          max(1, args.repeat))
         for size in args.sizes:
             shutil.rmtree(work / f"c{size}", ignore_errors=True)
         result["growth"] = [growth(work, n, 2) for n in args.grow]
         print(f"\nbare nlp.pipe (same run): {result['nlp_pipe_rate']:.1f} articles/s\n")
         print("path | articles | engine | workers | seconds | articles/s | per core | "
-              "x nlp.pipe | speed-up | peak RSS MB (tree) | largest process MB")
+              "x nlp.pipe | speed-up (range) | peak RSS MB (tree) | largest process MB")
         for r in result["throughput"]:
             print(f"{r['path']} | {r['articles']:,} | {r['engine']} | {r['jobs']} | "
                   f"{r['seconds']:.1f} | {r['rate']:.0f} | {r['per_core']:.0f} | "
-                  f"{r['ratio_to_nlp_pipe']:.2f} | {r['speedup']:.2f}x | "
+                  f"{r['ratio_to_nlp_pipe']:.2f} | {r['speedup']:.2f}x "
+                  f"({r['speedup_range'][0]:.2f}-{r['speedup_range'][1]:.2f}) | "
                   f"{r['peak_tree_mb']:.0f} | {r['peak_process_mb']:.0f}")
         print("\nstored | dedup s / 1k new | dedup articles/s (1 core) | stories s / 1k new")
         for g in result["growth"]:
