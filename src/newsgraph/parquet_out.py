@@ -241,15 +241,33 @@ class ShardReport:
         return 1 if self.errors else 0
 
 
+def _shard_rows(path: Path) -> int | None:
+    """Rows in a shard file per its Parquet footer, or None when the file cannot be opened as
+    Parquet (truncated, overwritten, not Parquet): reads the footer only."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except (OSError, pa.ArrowException):
+        return None
+
+
 def _done(out: Path, spec: ShardSpec) -> dict[str, Any] | None:
+    """The shard's marker when it is done with these inputs: a marker with the same
+    fingerprint, and a shard file that opens and holds the rows the marker counts (a corrupt
+    or truncated file is written again)."""
     path = marker_path(out, spec.number)
-    if not path.exists() or not (out / f"{shard_name(spec.number)}.parquet").exists():
+    shard = out / f"{shard_name(spec.number)}.parquet"
+    if not path.exists() or not shard.exists():
         return None
     try:
         marker = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return marker if marker.get("fingerprint") == spec.fingerprint else None
+    if not isinstance(marker, dict) or marker.get("fingerprint") != spec.fingerprint:
+        return None
+    return marker if _shard_rows(shard) == marker.get("articles") else None
 
 
 def write_shards(paths: list[str], out: str | Path, settings: Settings, engine: Any,
@@ -331,13 +349,54 @@ def _article(row: dict[str, Any]) -> Article:
     return a
 
 
+_MARKER_KEYS = {"format": str, "shard": int, "items": int, "articles": int, "errors": dict,
+                "events": list}
+_RERUN = "run the same `newsgraph ingest --out-parquet` again to write it anew"
+
+
+def _read_marker(path: Path) -> dict[str, Any]:
+    """A completion marker, checked: a marker that is not this format's JSON is an input
+    error naming the file (ingest's re-run writes such a shard again)."""
+    from newsgraph.errors import InputError
+
+    try:
+        marker = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputError("E107", f"{path}: not a readable shard marker ({exc}); "
+                                 f"{_RERUN}") from None
+    bad = [k for k, t in _MARKER_KEYS.items()
+           if not isinstance(marker, dict) or not isinstance(marker.get(k), t)]
+    if bad or marker["format"] != FORMAT or shard_name(marker["shard"]) != path.stem:
+        raise InputError("E107", f"{path}: not a {FORMAT} marker for this file "
+                                 f"(bad or missing: {', '.join(bad) or 'format or shard'}); "
+                                 f"{_RERUN}")
+    return marker
+
+
 def shard_markers(out: Path) -> tuple[list[dict[str, Any]], list[int]]:
-    """The markers of the complete shards in order, and the numbers of missing ones (gaps)."""
+    """The markers of the complete shards in order, and the numbers of missing ones (gaps).
+    A folder that is not there, holds no shards, or has a corrupt marker or shard file is an
+    input error (nothing is loaded from it); the shard files are checked by their footer."""
+    from newsgraph.errors import InputError
+
+    if not out.is_dir():
+        raise InputError("E110", f"{out}: no such folder (shards are written by "
+                                 "`newsgraph ingest --out-parquet DIR`)")
     found = {}
     for path in sorted((out / MARKERS).glob("part-*.json")):
-        marker = json.loads(path.read_text(encoding="utf-8"))
-        if (out / f"{shard_name(marker['shard'])}.parquet").exists():
+        marker = _read_marker(path)
+        shard = out / f"{shard_name(marker['shard'])}.parquet"
+        if shard.exists():
+            rows = _shard_rows(shard)
+            if rows != marker["articles"]:
+                what = ("cannot be read as Parquet" if rows is None else
+                        f"holds {rows} rows, its marker says {marker['articles']}")
+                raise InputError("E108", f"{shard} {what}; {_RERUN}")
             found[marker["shard"]] = marker
+    if not found and not any(out.glob("part-*.parquet")):
+        raise InputError("E102", f"{out} holds no shards (part-*.parquet with markers in "
+                                 f"{MARKERS}/): write them with `newsgraph ingest "
+                                 "--out-parquet DIR`")
     last = max(found, default=-1)
     return [found[n] for n in sorted(found)], [n for n in range(last + 1) if n not in found]
 
@@ -355,10 +414,22 @@ class ShardLoader(Ingest):
                ) -> Iterator[tuple[str, Any]]:
         """The shards' events in run order: ("d", (number, article or worker error)),
         ("e", read error), ("s", source row)."""
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
+        from newsgraph.errors import InputError
+
         for marker in markers:
-            table = pq.read_table(out / f"{shard_name(marker['shard'])}.parquet")
+            shard = out / f"{shard_name(marker['shard'])}.parquet"
+            try:  # its footer was checked; a damaged page shows only here
+                table = pq.read_table(shard)
+            except (OSError, pa.ArrowException) as exc:
+                # its marker would still be trusted by a re-run: the file must go first
+                why = " ".join(str(exc).split())  # pyarrow's text spans lines: keep one
+                raise InputError("E108", f"{shard} cannot be read ({why}); what came before "
+                                         "it is loaded; delete the file, run the same "
+                                         "`newsgraph ingest --out-parquet` again to write it "
+                                         "anew, then load again") from None
             arts = {row["number"]: row for row in table.to_pylist()}
             for kind, value in marker["events"]:
                 if kind == "d":
@@ -379,8 +450,8 @@ class ShardLoader(Ingest):
         self._refuse_unfinished_replay()
         self.pending_errors = []
         self.done_files, self.done_digests = self.store.done_sources()
+        markers, missing = shard_markers(out)  # a bad folder fails before the run starts
         self.report.run_id = self.store.start_run({"load": str(out), "engine": "parquet"})
-        markers, missing = shard_markers(out)
         if missing:
             from newsgraph.errors import StoreError
 
