@@ -77,6 +77,38 @@ def test_not_a_store(tmp_path: Path) -> None:
         Store(tmp_path / "missing.db", readonly=True)
 
 
+def test_empty_file_read_only_is_a_coded_error_and_a_store_once_ingested(
+        seeds_dir: Path, tmp_path: Path) -> None:
+    """A 0-byte file is a valid empty SQLite database: read-only commands say it is not a
+    store (they used to fail on a missing table); ingest makes it one."""
+    db = tmp_path / "empty.db"
+    db.write_bytes(b"")
+    with pytest.raises(StoreError, match=r"E201 .*empty\.db is not a newsgraph store"):
+        Store(db, readonly=True)
+    assert db.read_bytes() == b"", "a read-only open writes nothing"
+    api.ingest([str(seeds_dir)], db=db)
+    with Store(db, readonly=True) as store:
+        assert sum(1 for _ in store.iter_articles()) == len(list(seeds_dir.glob("*.txt")))
+
+
+def test_another_programs_sqlite_file_is_refused_and_left_alone(tmp_path: Path) -> None:
+    db = tmp_path / "theirs.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE notes(body TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('keep me')")
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    for readonly in (False, True):
+        with pytest.raises(StoreError, match=r"E201 .*another program's SQLite database "
+                                             r"\(tables notes\)"):
+            Store(db, readonly=readonly)
+    assert db.read_bytes() == before
+    conn = sqlite3.connect(db)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["notes"]
+    conn.close()
+
+
 def test_search_ranks_and_survives_bad_syntax(seed_store: Path) -> None:
     hits = api.search(seed_store, "Lukashenko")
     assert hits.total == 2 and len(hits.hits) == 2

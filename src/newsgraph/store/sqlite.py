@@ -67,14 +67,20 @@ class Store:
                 # check_same_thread off: ingest hands its writer connection to one writer
                 # thread (never shared between threads at once); wait on locks, don't fail
                 self.conn = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+                if self._check_version() == 0:  # before WAL mode, which rewrites the header
+                    self._refuse_foreign()
                 self.conn.execute("PRAGMA journal_mode=WAL")
                 self.conn.execute("PRAGMA synchronous=NORMAL")
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA foreign_keys=ON")
             if not readonly:
                 self._migrate()
-            else:
-                self._check_version()
+            elif self._check_version() == 0:  # an empty file, or another program's SQLite
+                self._refuse_foreign()
+                self.conn.close()
+                raise StoreError("E201", f"{self.path} is not a newsgraph store (it has no "
+                                         "newsgraph schema); `newsgraph ingest PATH... --db "
+                                         f"{self.path}` makes one")
         except sqlite3.DatabaseError as exc:
             raise StoreError("E201", f"{self.path} is not a newsgraph store ({exc})") from None
 
@@ -87,6 +93,17 @@ class Store:
                 "E202", f"{self.path} has schema {version}; this newsgraph knows up to {latest}"
             )
         return int(version)
+
+    def _refuse_foreign(self) -> None:
+        """An SQLite file without newsgraph's schema version that holds tables belongs to
+        another program: an error, and nothing is written into it."""
+        tables = [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name LIMIT 4")]
+        if tables:
+            self.conn.close()
+            raise StoreError("E201", f"{self.path} is another program's SQLite database "
+                                     f"(tables {', '.join(tables)}); newsgraph reads and writes "
+                                     "only its own stores: choose another --db")
 
     def _migrate(self) -> None:
         version = self._check_version()
