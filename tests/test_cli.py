@@ -156,6 +156,17 @@ def test_export_unknown_format_exits_2(seeded, tmp_path: Path) -> None:
     assert "jsonl or parquet" in proc.stderr + proc.stdout
 
 
+def test_export_into_a_file_or_an_unwritable_place_is_one_line(seeded, tmp_path: Path) -> None:
+    _, db, _ = seeded
+    taken = tmp_path / "taken"
+    taken.write_text("mine", encoding="utf-8")
+    a, b = run_many([["export", "--db", str(db), "--out", str(taken)],
+                     ["export", "--db", str(db), "--out", str(taken / "sub")]], tmp_path)
+    assert a.returncode == 2 and "is a file: give a folder" in a.stderr, a.stderr
+    assert b.returncode == 1 and "cannot write the export into" in b.stderr, b.stderr
+    assert taken.read_text(encoding="utf-8") == "mine"
+
+
 FTS_BREAKERS = ["NATO's \"", "AND OR", '"', "NEAR(a b", "title:", "Putin AND (", "*", ""]
 
 

@@ -473,7 +473,17 @@ def export(
     if fmt not in ("jsonl", "parquet"):
         err.print(f"[red]unknown format {escape(fmt)}: use jsonl or parquet[/]")
         raise typer.Exit(2)
-    counts = api.export(db, out_dir, fmt)
+    if Path(out_dir).exists() and not Path(out_dir).is_dir():
+        err.print(f"[red]error[/] --out {escape(out_dir)} is a file: give a folder (made if "
+                  "missing)")
+        raise typer.Exit(2)
+    try:
+        counts = api.export(db, out_dir, fmt)
+    except OSError as exc:  # not writable, disk full: say where, no traceback
+        err.print(f"[red]error[/] cannot write the export into {escape(out_dir)}: "
+                  f"{escape(exc.strerror or str(exc))}"
+                  f"{' (' + escape(str(exc.filename)) + ')' if exc.filename else ''}")
+        raise typer.Exit(1) from None
     out.print(f"wrote {counts['articles']:,} articles to {escape(out_dir)} ({fmt})")
 
 
