@@ -166,3 +166,16 @@ def test_cli_load_of_a_bad_folder_is_one_line_exit_1(good: tuple[Path, int],
         assert proc.returncode == 1, proc.stdout + proc.stderr
         assert "Traceback" not in proc.stdout + proc.stderr
         assert code in proc.stderr
+
+
+def test_cli_out_parquet_naming_a_file_exits_2(seeds_dir: Path, tmp_path: Path) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("mine", encoding="utf-8")
+    proc = subprocess.run([str(Path(sys.executable).with_name("newsgraph")), "ingest",
+                           str(seeds_dir), "--out-parquet", str(taken), "-q"],
+                          capture_output=True, text=True, timeout=120,
+                          env={"COLUMNS": "200", "NO_COLOR": "1", "PATH": "/usr/bin:/bin",
+                               "NEWSGRAPH_NLP": "0"})
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "is a file: give a folder" in proc.stderr and "Traceback" not in proc.stderr
+    assert taken.read_text(encoding="utf-8") == "mine"

@@ -58,6 +58,10 @@ def ingest(
     if engine is not None and engine not in ENGINES:
         raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
     settings = load_settings(config, db=db, jobs=jobs, engine=engine, scheduler=scheduler)
+    if out_parquet and Path(out_parquet).exists() and not Path(out_parquet).is_dir():
+        err.print(f"[red]error[/] --out-parquet {escape(out_parquet)} is a file: give a folder "
+                  "(made if missing)")
+        raise typer.Exit(2)
     progress = Progress(
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("files"),
         TextColumn("· {task.fields[articles]} articles"), TimeElapsedColumn(),
@@ -168,7 +172,8 @@ def reprocess(
     anything before them was re-run."""
     settings = load_settings(config, db=db, jobs=jobs, engine=engine, scheduler=scheduler)
     if not Path(settings.db).exists():
-        err.print(f"[red]error[/] no store at {escape(settings.db)}")
+        err.print(f"[red]error[/] E201 store error: no store at {escape(settings.db)} (run "
+                  "`newsgraph ingest` first)")
         raise typer.Exit(2)
     report = api.reprocess(settings=settings)
     table = Table(title=f"reprocess — store {escape(settings.db)}", show_header=False)
