@@ -135,6 +135,14 @@ def _build_corpus(root: Path) -> dict[str, object]:
     loop.parent.mkdir()
     loop.symlink_to(root, target_is_directory=True)
     expect["loops/again"] = ["E111"]
+    # not regular files: a FIFO and a link to an endless device (reading either never ends)
+    if hasattr(os, "mkfifo") and os.path.exists("/dev/zero"):
+        (root / "special").mkdir()
+        os.mkfifo(root / "special" / "pipe.txt")
+        (root / "special" / "zeros.html").symlink_to("/dev/zero")
+        os.mkfifo(root / "special" / "other-fifo")  # no input's name: not an input at all
+        expect["special/pipe.txt"] = ["E109"]
+        expect["special/zeros.html"] = ["E109"]
     return expect
 
 
@@ -167,6 +175,23 @@ def test_each_bad_input_is_reported_with_path_and_code(bad_run) -> None:
     for e in report.errors:
         assert e.message and e.code in CODES and len(e.message) < 500
         assert "Traceback" not in e.message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not os.path.exists("/dev/zero"),
+                    reason="needs FIFOs and /dev/zero")
+def test_special_files_named_on_the_command_line_are_e109(tmp_path: Path) -> None:
+    """A FIFO or a link to /dev/zero given as a path: reported, never read (the run would
+    block or never end), and the good file beside them is ingested."""
+    os.mkfifo(tmp_path / "pipe.txt")
+    (tmp_path / "zeros.txt").symlink_to("/dev/zero")
+    good = tmp_path / "good.txt"
+    good.write_text(_article("special"), encoding="utf-8")
+    report = api.ingest([str(tmp_path / "pipe.txt"), str(tmp_path / "zeros.txt"), str(good)],
+                        db=tmp_path / "s.db", settings=Settings(nlp=False, stories=False))
+    assert sorted((Path(e.path).name, e.code) for e in report.errors) == [
+        ("pipe.txt", "E109"), ("zeros.txt", "E109")]
+    assert all("not a regular file" in e.message for e in report.errors)
+    assert report.articles_new == 1
 
 
 def test_jsonl_line_errors_name_the_line(bad_run) -> None:

@@ -19,6 +19,9 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 ALL_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES
 
+NOT_REGULAR = ("not a regular file (a device, FIFO or socket, or a link to one): newsgraph "
+               "reads files and folders")
+
 
 def input_format(path: Path) -> str | None:
     name = path.name.lower()
@@ -110,6 +113,9 @@ def _walk(root: Path) -> Iterator[tuple[Path, bool] | IngestError]:
                     subdirs.append(path)
             elif is_file:
                 yield path, entry.is_symlink()
+            elif os.path.exists(path):  # a device, FIFO or socket (reading one may never end)
+                if input_format(path) is not None:
+                    yield IngestError(_shown(path), "E109", NOT_REGULAR)
             elif entry.is_symlink():
                 yield IngestError(_shown(path), "E111", "broken or looping symlink")
         stack.extend(reversed(subdirs))  # depth-first, in name order
@@ -166,6 +172,8 @@ def discover_inputs(paths: list[str]) -> Iterator[InputFile | IngestError]:
                 if key not in emitted:
                     emitted.add(key)
                     yield _bad_name(cand) or InputFile(cand, cand.parent, fmt)
+            elif cand.exists():  # a device, FIFO or socket, or a link to one
+                yield IngestError(_shown(cand), "E109", NOT_REGULAR)
             elif cand.is_symlink():
                 yield IngestError(_shown(cand), "E111", "broken or looping symlink")
             else:
