@@ -55,6 +55,28 @@ def test_a_config_file_value_of_the_wrong_type_is_a_coded_error(
             load_settings(str(toml))
 
 
+def test_a_named_config_that_is_not_there_or_misspells_a_setting_is_a_coded_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--config FILE` that is missing or a folder, and a key that is no setting, used to leave
+    the defaults in force without a word."""
+    for name in [k for k in os.environ if k.startswith("NEWSGRAPH_")]:
+        monkeypatch.delenv(name)
+    with pytest.raises(SettingsError, match=r"E501 .*nosuch\.toml: no such settings file"):
+        load_settings(str(tmp_path / "nosuch.toml"))
+    with pytest.raises(SettingsError, match=r"E501 .*: a folder, not a settings file"):
+        load_settings(str(tmp_path))
+    toml = tmp_path / "newsgraph.toml"
+    toml.write_text("jobs = 2\ndedup_treshold = 0.5\ncolour = 'red'\n")
+    with pytest.raises(SettingsError, match=re.escape(
+            "unknown setting(s) colour, dedup_treshold (did you mean dedup_threshold?)")):
+        load_settings(str(toml))
+    monkeypatch.chdir(tmp_path)  # the default file, found in the working folder, too
+    with pytest.raises(SettingsError, match="dedup_treshold"):
+        load_settings()
+    toml.unlink()
+    assert load_settings() == load_settings(None)  # no file at all: the defaults
+
+
 def test_the_cli_says_so_in_one_line_and_exits_2(tmp_path: Path) -> None:
     script = Path(sys.executable).with_name("newsgraph")
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSGRAPH_")}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import tomllib
 from dataclasses import dataclass, fields, replace
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
@@ -105,15 +106,23 @@ def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
     names = {f.name for f in fields(Settings)}
     path = Path(config_file) if config_file else Path("newsgraph.toml")
     values: dict[str, Any] = {}
+    if config_file and not path.is_file():  # named on purpose: never silently the defaults
+        raise SettingsError("E501", f"{path}: " + ("a folder, not a settings file" if
+                                                   path.is_dir() else "no such settings file"))
     if path.is_file():
         try:
             with path.open("rb") as fh:
                 data = tomllib.load(fh)
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise SettingsError("E501", f"{path}: {exc}") from None
+        unknown = sorted(k for k in data if k not in names)
+        if unknown:  # a misspelt setting would otherwise leave its default in force unseen
+            hints = [f"{k} (did you mean {close[0]}?)" if (close := get_close_matches(
+                k, sorted(names), n=1)) else k for k in unknown]
+            raise SettingsError("E501", f"{path}: unknown setting(s) {', '.join(hints)}; the "
+                                        "settings are the fields of newsgraph.config.Settings")
         for key, value in data.items():
-            if key in names:
-                values[key] = _checked(path, key, value, getattr(base, key))
+            values[key] = _checked(path, key, value, getattr(base, key))
     for name in names:
         env = os.environ.get(f"NEWSGRAPH_{name.upper()}")
         if env is not None:
