@@ -82,7 +82,13 @@ def file_digest(path: Path) -> str:
 
 def warm_end_passes(settings: Settings) -> None:
     """Load what the end-of-run passes would load lazily (wordfreq's English list: ~0.1 s), in
-    the writer thread while the workers run rather than on one core after them."""
+    the writer thread while the workers run rather than on one core after them.
+
+    Only once the engine has given its first results, i.e. after the model loaded: importing
+    wordfreq loads C extensions (dlopen), and spaCy's load asks threadpoolctl for the BLAS
+    libraries, which runs Python inside glibc's dl_iterate_phdr. Both at once deadlocked (the
+    import held the GIL waiting for the loader lock, the callback the reverse): a test run
+    hung on it."""
     if settings.nlp or settings.stories:
         import wordfreq
 
@@ -247,9 +253,12 @@ class Ingest:
         self.writer.conn.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsgraph-writer")
         self.pending_write: Future[int] | None = None
-        self.executor.submit(warm_end_passes, self.settings)  # while the workers run
+        warmed = False
         try:
             for results in self.engine.map(self._batches(inputs)):
+                if not warmed:  # while the workers run; see warm_end_passes on why not sooner
+                    self.executor.submit(warm_end_passes, self.settings)
+                    warmed = True
                 numbers = self._numbers.pop(0)
                 for number, item in zip(numbers, results, strict=True):
                     last_number = number
