@@ -257,6 +257,20 @@ def test_html_modified_date_is_not_a_publication_date() -> None:
     assert date_from_html(page(head, "<p>No date here.</p>")).value is None
 
 
+def test_html_footer_modification_date_is_not_a_publication_date() -> None:
+    """htmldate's only answer is the footer's "Last modified": refused, and the reason says so;
+    a page that shows the same day as published too keeps it."""
+    story = ("<article><h1>Zoo welcomes baby panda</h1><p>The city zoo welcomed a baby panda on "
+             "Monday.</p></article>")
+    footer = "<footer>© 2023 City News. Last modified: 2024-01-05</footer>"
+    found = date_from_html(page("<title>Zoo welcomes baby panda</title>", story + footer))
+    assert found.value is None and "modification date" in found.reason
+    assert "Last modified: 2024-01-05" in found.reason
+    both = "<footer>Jan 5, 2024 · Updated: Jan 5, 2024</footer>"
+    kept = date_from_html(page("<title>Zoo welcomes baby panda</title>", story + both))
+    assert kept.value == "2024-01-05"
+
+
 def test_html_disagreement_refuses_with_reason() -> None:
     head = '<meta property="article:published_time" content="2019-11-19T10:00:00Z">'
     found = date_from_html(page(head, "<p>x</p>"), "https://example.com/2018/03/02/story")

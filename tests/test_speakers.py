@@ -147,3 +147,21 @@ def test_a_participle_hung_on_an_expletive_clause_is_the_nearer_speakers(nlp: An
     text = ("It was discovered shortly after the arrest that Timmons had written an apology "
             "letter to the mother of the girl, saying the bullet was not meant to hit her.")
     assert _indirect(nlp, text)["saying"] == "Timmons"
+
+
+def test_reported_speech_ends_before_a_dash_aside_that_is_someone_elses(nlp: Any) -> None:
+    text = ("The vote depends on the senate, and the opposition has objected, arguing that the "
+            "bill would “gut the independent courts” – a charge the justice minister said was "
+            "“absurd”, adding that the courts would keep every power.")
+    got = {q.text: (q.type, q.speaker) for q in extract_quotes(text, doc=nlp(text))}
+    assert got["the bill would “gut the independent courts”"] == ("indirect", "the opposition")
+    assert got["absurd"] == ("partial", "the justice minister")
+    assert not any("absurd" in t for t, (kind, _) in got.items() if kind == "indirect")
+
+
+def test_reported_speech_keeps_a_closed_dash_aside(nlp: Any) -> None:
+    text = ("The mayor said that the new bridge would open in May – two months later than "
+            "planned – and that tolls would stay low.")
+    got = {q.text: q.speaker for q in extract_quotes(text, doc=nlp(text))}
+    assert got == {"the new bridge would open in May – two months later than planned – and that "
+                   "tolls would stay low": "The mayor"}

@@ -290,8 +290,32 @@ def _modified_days(tree: etree._Element) -> set[date]:
     return {p.day for p in parsed if p is not None}
 
 
-def _htmldate_fallback(html: str, tree: etree._Element) -> _Cand | None:
-    """htmldate's fast original-date search, for pages without metadata or a date line."""
+# a visible line that gives a date as the page's last change ("Last modified: 2024-01-05",
+# "Updated 5 Jan 2024"): the words must come before the date, a few words at most
+_MODIFIED_LINE = re.compile(
+    r"\b(?:last\s+)?(?:modified|updated|edited|revised|changed|amended)\b(?:\s+(?:on|at))?"
+    r"\s*:?\s*$", re.IGNORECASE)
+
+
+def _visible_modified_line(tree: etree._Element, day: date) -> str | None:
+    """The visible line that calls `day` the page's modification date, when the page shows
+    that day only as one ("Nov 18, 2019 · Updated: Nov 18, 2019" shows it as both)."""
+    body = tree.find("body")
+    lines, _ = _visible_lines(tree if body is None else body)
+    modified = None
+    for line in lines:
+        for hit in _find_dates(line):
+            if day not in hit.days:
+                continue
+            if not _MODIFIED_LINE.search(line[max(0, hit.start - 40):hit.start]):
+                return None
+            modified = modified or line
+    return modified
+
+
+def _htmldate_fallback(html: str, tree: etree._Element) -> _Cand | str | None:
+    """htmldate's fast original-date search, for pages without metadata or a date line; a
+    string when its answer is the page's modification date (the refusal's reason)."""
     from htmldate import find_date
 
     try:
@@ -304,6 +328,9 @@ def _htmldate_fallback(html: str, tree: etree._Element) -> _Cand | None:
     # htmldate falls back to the modified date when it finds no other: not a publication date
     if day is None or day in _modified_days(tree):
         return None
+    modified = _visible_modified_line(tree, day)
+    if modified is not None:  # the same, said in the page's text (a footer's "Last modified")
+        return f"htmldate's {day} is the page's modification date ({modified[:80]})"
     # htmldate does not say which string it read: the evidence is its answer
     return _Cand(_Parsed(day, day.isoformat(), False), "html", found, 4, 0, "htmldate")
 
@@ -362,6 +389,8 @@ def date_from_html(html: str, url: str | None = None) -> DateFinding:
         cands.append(visible)
     if not meta and visible is None:
         fallback = _htmldate_fallback(html, tree)
+        if isinstance(fallback, str):
+            return DateFinding(None, None, None, fallback)
         if fallback is not None:
             cands.append(fallback)
     if not cands:

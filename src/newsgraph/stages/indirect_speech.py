@@ -12,7 +12,14 @@ from newsgraph.records import Quote
 from newsgraph.stages.doc_text import doc_text, tokens_where
 from newsgraph.stages.quote_spans import Span, word_count
 from newsgraph.stages.speaker_index import SpeakerIndex, resolve_speaker
-from newsgraph.stages.speech_cues import DEMAND, INDIRECT_ONLY_STRONG, cue_phrase, cue_subject
+from newsgraph.stages.speech_cues import (
+    DASHES,
+    DEMAND,
+    INDIRECT_ONLY_STRONG,
+    cue_phrase,
+    cue_subject,
+    speech_token,
+)
 
 
 def _reported_around(text: str, lo: int, hi: int, inside: list[Span]) -> bool:
@@ -34,6 +41,23 @@ def _reported_around(text: str, lo: int, hi: int, inside: list[Span]) -> bool:
     return len(words) >= 4
 
 
+def _end_before_attributed_aside(comp: Any, hi: int, spans: list[Span]) -> int:
+    """Where the reported clause ends when the parse ran it on into a dash aside that is someone
+    else's speech: in "arguing that the two countries harbor “many terrorist organizations” – a
+    position the Finnish president said was “confusing”" Turkey's words end at the dash. Only an
+    aside that is not closed by a second dash and holds a speech verb with a subject of its own;
+    a dash inside quote marks is the speaker's own."""
+    dashes = [t for t in comp.subtree if t.text in DASHES and t.is_punct
+              and not any(s.open_at <= t.idx < s.end for s in spans)]
+    if len(dashes) % 2 == 0:
+        return hi
+    aside = dashes[-1]
+    if any(speech_token(t) and any(c.dep_ == "nsubj" for c in t.children)
+           for t in comp.subtree if t.i > aside.i):
+        return aside.idx
+    return hi
+
+
 def indirect_quotes(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quote]:
     """Reported speech: a speech verb with a subject and a clausal complement, no quote marks."""
     text = doc_text(doc)
@@ -53,6 +77,7 @@ def indirect_quotes(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterabl
         inside = [s for s in spans if not (hi <= s.open_at or lo >= s.end + 1)]
         if inside and not _reported_around(text, lo, hi, inside):
             continue  # overlaps quoted words: a direct or partial quote already covers it
+        hi = _end_before_attributed_aside(comp, hi, spans)
         if word_count(text[lo:hi]) < 4:
             continue
         first = doc[min(t.i for t in comp.subtree)]

@@ -116,7 +116,7 @@ def cue_subject(verb: Any) -> Any | None:
     return None
 
 
-_DASHES = {"–", "—", "--", "-"}
+DASHES = {"–", "—", "--", "-"}
 
 
 def _nearer_speech_clause(verb: Any) -> Any | None:
@@ -148,7 +148,7 @@ def _nearer_speech_clause(verb: Any) -> Any | None:
             break
     if nearer is None:
         return None
-    dashes = [t.i for t in doc[head.i + 1:verb.i] if t.text in _DASHES and t.is_punct]
+    dashes = [t.i for t in doc[head.i + 1:verb.i] if t.text in DASHES and t.is_punct]
     in_aside = len(dashes) == 1 and dashes[0] < nearer.left_edge.i
     head_subjects = [c for c in head.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
     no_speaker = bool(head_subjects) and all(
