@@ -12,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from newsgraph import api
 from newsgraph.config import Settings
 from newsgraph.records import IngestError, RawDoc
 from newsgraph.stages.read import discover_inputs, read_inputs
 from newsgraph.stages.read.discover import InputFile
 from newsgraph.stages.read.jsonl import read as read_jsonl
 from newsgraph.stages.read.warc import read as read_warc
+from newsgraph.store import Store
 
 SETTINGS = Settings()
 BODY = "The council voted on Tuesday to expand the harbour. " * 5
@@ -201,14 +203,38 @@ def test_jsonl_bad_lines_reported_rest_read(tmp_path: Path) -> None:
         {"text": "last " + BODY},
     ])
     good, bad = _split(read_jsonl(f, SETTINGS, {}))
-    assert [r.source_path for r in good] == [f"{f}#line=1", f"{f}#line=8"]
+    assert [r.source_path for r in good] == [f"{f}#line={n}" for n in (1, 6, 8)]
     assert [(e.path, e.code) for e in bad] == [
-        (f"{f}#line={n}", "E107") for n in (2, 3, 4, 5, 6)
+        (f"{f}#line={n}", "E107") for n in (2, 3, 4, 5)
     ]
     assert "invalid JSON" in bad[0].message
     assert "object" in bad[1].message
     assert "text" in bad[2].message
-    assert "title" in bad[4].message
+    # a title that is no string costs the title, not the article
+    assert good[1].hints == {"fields_ignored": {"title": "a JSON number, not a string"}}
+
+
+def test_jsonl_unix_time_published_and_unusable_fields(tmp_path: Path) -> None:
+    f = _jsonl(tmp_path / "feed.jsonl", [
+        {"text": "One. " + BODY, "published": 1700000000},
+        {"text": "Two. " + BODY, "published": 1700000000123, "outlet": ["a", "b"]},
+        {"text": "Three. " + BODY, "published": True, "url": {"href": "x"}},
+    ])
+    good, bad = _split(read_jsonl(f, SETTINGS, {}))
+    assert bad == []
+    assert good[0].hints == {"published": "1700000000"}
+    assert good[1].hints == {"published": "1700000000123",
+                             "fields_ignored": {"outlet": "a JSON array, not a string"}}
+    assert good[2].hints == {"fields_ignored": {"published": "a JSON boolean, not a string",
+                                                "url": "a JSON object, not a string"}}
+    db = tmp_path / "feed.db"
+    api.ingest([str(f)], db=db, settings=api.Settings(nlp=False))
+    with Store(db, readonly=True) as store:
+        arts = sorted(store.iter_articles(), key=lambda a: a.source_path)
+    assert [a.published for a in arts] == ["2023-11-14T22:13:20+00:00",
+                                           "2023-11-14T22:13:20+00:00", None]
+    assert arts[0].published_evidence == "1700000000"
+    assert arts[2].notes["fields_ignored"]["url"] == "a JSON object, not a string"
 
 
 def test_jsonl_not_utf8_line_is_e107(tmp_path: Path) -> None:

@@ -249,6 +249,9 @@ def show(
          else "unknown"),
         ("duplicate of", article.duplicate_of or "—"),
     ]
+    if article.notes.get("fields_ignored"):  # input fields the reader could not use
+        fields.append(("fields ignored", "; ".join(
+            f"{k}: {why}" for k, why in sorted(article.notes["fields_ignored"].items()))))
     for name, value in fields:
         table.add_row(f"[dim]{name}[/]", escape(str(value)))
     out.print(table)

@@ -104,6 +104,8 @@ def find_published(article: Article, html: str | None) -> None:
 
 
 def annotate(article: Article, html: str | None, settings: Settings) -> Article:
+    if article.hints.get("fields_ignored"):  # the reader left these out (stages/read/jsonl.py)
+        article.notes["fields_ignored"] = article.hints["fields_ignored"]
     article.outlet, article.outlet_source = find_outlet(article)
     article.language, article.language_score = detect_language(
         f"{article.title or ''}\n{article.text}", settings

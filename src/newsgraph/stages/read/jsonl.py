@@ -1,10 +1,13 @@
 """JSON Lines: one article per line with `text` or `html`, optional `title`, `url`, `published`,
-`outlet`. Streamed line by line in bounded memory; a bad line is reported and skipped."""
+`outlet`. Streamed line by line in bounded memory; a bad line is reported and skipped. An optional
+field that is no string is left out and the article kept (the note `fields_ignored` says which
+and why), except a number for `published`: a Unix time in seconds or milliseconds."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import math
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +17,8 @@ from newsgraph.config import Settings
 from newsgraph.records import IngestError, RawDoc
 
 OPTIONAL_FIELDS = ("title", "url", "published", "outlet")
+IGNORED = "fields_ignored"  # hint and note: optional fields left out, each with the reason
+_JSON_TYPES = {bool: "boolean", int: "number", float: "number", list: "array", dict: "object"}
 
 
 def _open(path: Path) -> IO[bytes]:
@@ -51,9 +56,20 @@ def parse_record(line: bytes) -> dict[str, Any] | str:
     body = obj.get("text") if obj.get("text") is not None else obj.get("html")
     if not isinstance(body, str) or not body.strip():
         return "no non-empty 'text' or 'html' field"
+    ignored = {}
     for name in OPTIONAL_FIELDS:
-        if obj.get(name) is not None and not isinstance(obj[name], str):
-            return f"field '{name}' must be a string"
+        value = obj.get(name)
+        if value is None or isinstance(value, str):
+            continue
+        if (name == "published" and isinstance(value, int | float)
+                and not isinstance(value, bool) and math.isfinite(value)):
+            obj[name] = str(int(value))  # a Unix time: the date rules read 10 or 13 digits
+            continue
+        # the article is still an article: the field is left out, and the record says why
+        ignored[name] = f"a JSON {_JSON_TYPES.get(type(value), 'value')}, not a string"
+        del obj[name]
+    if ignored:
+        obj[IGNORED] = ignored
     return obj
 
 
@@ -79,7 +95,7 @@ def read(path: Path, settings: Settings, hints: dict[str, Any]) -> Iterator[RawD
                     yield IngestError(where, "E107", rec)
                     continue
                 rec_hints = dict(hints)
-                rec_hints.update({k: rec[k] for k in OPTIONAL_FIELDS if rec.get(k)})
+                rec_hints.update({k: rec[k] for k in (*OPTIONAL_FIELDS, IGNORED) if rec.get(k)})
                 if isinstance(rec.get("text"), str) and rec["text"].strip():
                     yield RawDoc(where, "text", rec["text"], rec_hints)
                 else:
