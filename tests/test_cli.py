@@ -178,6 +178,13 @@ def test_search_never_crashes(seeded) -> None:
         assert "article(s) match" in proc.stdout, args
 
 
+def test_an_offset_past_any_store_is_a_usage_error(seeded) -> None:
+    work, db, _ = seeded
+    proc = run("search", "NATO", "--offset", "9223372036854775808", "--db", str(db), cwd=work)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "offset" in proc.stderr
+
+
 def test_search_finds_seed_words(seeded) -> None:
     work, db, _ = seeded
     proc = run("search", "NATO's \"", "--db", str(db), cwd=work)

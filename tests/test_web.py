@@ -103,6 +103,10 @@ def test_404_page_is_html_and_escaped(client: TestClient) -> None:
     "/api/search", "/api/search?q=", "/api/quotes?limit=501", "/api/events?limit=0",
     "/api/stories?limit=0", "/api/entities?limit=9999", "/api/timeline",
     "/api/timeline?story=a&entity=b", "/?offset=-3",
+    # past SQLite's integers: a 422, not an OverflowError's 500
+    "/api/search?q=NATO&offset=99999999999999999999", "/?q=NATO&offset=99999999999999999999",
+    "/api/quotes?offset=9223372036854775808", "/api/articles?offset=9223372036854775808",
+    "/api/events?offset=9223372036854775808", "/quotes?offset=9223372036854775808",
 ])
 def test_bad_params_are_422(client: TestClient, url: str) -> None:
     assert client.get(url).status_code == 422

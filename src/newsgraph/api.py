@@ -115,6 +115,8 @@ class SearchResult:
     note: str | None = None  # e.g. when the query was read as plain words
 
 
+# the largest offset a listing takes: SQLite's integers end at 2**63, and no store is near this
+MAX_OFFSET = 1_000_000_000
 _TOKEN = re.compile(r"\w+")
 HIGHLIGHT_START, HIGHLIGHT_END = "\x02", "\x03"  # around matched words in a hit's snippet
 

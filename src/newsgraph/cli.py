@@ -203,7 +203,7 @@ def search(
     query: Annotated[str, typer.Argument(help='Words, "a phrase", AND/OR/NOT, prefix*.')],
     db: DbOption = "newsgraph.db",
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 10,
-    offset: Annotated[int, typer.Option(min=0)] = 0,
+    offset: Annotated[int, typer.Option(min=0, max=api.MAX_OFFSET)] = 0,
 ) -> None:
     """Full-text search over titles and texts, best match first, with snippets."""
     result = api.search(db, query, limit, offset)

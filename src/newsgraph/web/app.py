@@ -24,7 +24,7 @@ from newsgraph.web.params import search_filters, store_languages, unprocessable
 from newsgraph.web.render import article_dict, plain
 
 Limit = Annotated[int, Query(ge=1, le=500, description="Page size (1..500).")]
-Offset = Annotated[int, Query(ge=0, description="Items to skip.")]
+Offset = Annotated[int, Query(ge=0, le=api.MAX_OFFSET, description="Items to skip.")]
 Text = Annotated[str | None, Query(max_length=500)]
 
 # Pages: scripts, styles, images and fetches only from this server, never inline (article text

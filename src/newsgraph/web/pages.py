@@ -37,7 +37,7 @@ _env.globals["query_string"] = query_string
 templates = Jinja2Templates(env=_env)
 
 Text = Annotated[str | None, Query(max_length=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=api.MAX_OFFSET)]
 
 
 def _page(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
