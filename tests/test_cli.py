@@ -185,6 +185,29 @@ def test_an_offset_past_any_store_is_a_usage_error(seeded) -> None:
     assert "offset" in proc.stderr
 
 
+def test_events_filters_take_names_and_prefixes_and_refuse_the_unknown(seeded) -> None:
+    work, db, _ = seeded
+    from newsgraph.store import Store
+
+    with Store(db, readonly=True) as store:
+        art = next(a.id for a in store.iter_articles()
+                   if store.events_view().events(a.id, None, None, None, limit=1))
+        putin = next(e.id for e in store.entities("Putin", 5) if e.name == "Vladimir Putin")
+    calls = [["events", "--entity", "Vladimir Putin", "--limit", "500", "--db", str(db)],
+             ["events", "--entity", putin, "--limit", "500", "--db", str(db)],
+             ["events", "--article", art[:8], "--db", str(db)],
+             ["events", "--entity", "zzzqqq", "--db", str(db)],
+             ["events", "--article", "a_" + art[2:8], "--db", str(db)],
+             ["show", art[:6].replace(art[3], "%"), "--db", str(db)]]
+    by_name, by_id, by_prefix, unknown, wildcard, show = run_many(calls, work)
+    assert by_name.returncode == 0 and by_name.stdout == by_id.stdout and "→" in by_id.stdout
+    assert by_prefix.returncode == 0 and art in by_prefix.stdout
+    assert unknown.returncode == 1 and "no entity matches 'zzzqqq'" in unknown.stderr
+    # % and _ are characters of an id prefix, never LIKE wildcards
+    assert wildcard.returncode == 1 and "no article matches" in wildcard.stderr
+    assert show.returncode == 1
+
+
 def test_search_finds_seed_words(seeded) -> None:
     work, db, _ = seeded
     proc = run("search", "NATO's \"", "--db", str(db), cwd=work)
@@ -260,7 +283,8 @@ def test_stories_story_and_quotes_of_a_story(seeded) -> None:
     assert query.returncode == 0 and ids[0] in query.stdout
     assert nothing.returncode == 0 and "no stories found" in nothing.stdout
     assert unknown.returncode == 1 and "no story with id" in unknown.stderr
-    assert no_quotes.returncode == 0 and "no quotes found" in no_quotes.stdout
+    # a story the store does not hold is an error, not an empty listing
+    assert no_quotes.returncode == 1 and "no story matches 'nosuchstory'" in no_quotes.stderr
 
 
 def test_commands_on_a_missing_store(tmp_path: Path) -> None:

@@ -112,6 +112,14 @@ def test_bad_params_are_422(client: TestClient, url: str) -> None:
     assert client.get(url).status_code == 422
 
 
+def test_an_unknown_filter_is_a_404_and_names_resolve(client: TestClient) -> None:
+    for url in ("/api/events?entity=nobodyzzz", "/api/events?story=szzzz",
+                "/api/events?article=azzzz", "/api/quotes?story=szzzz"):
+        r = client.get(url)
+        assert r.status_code == 404 and "matches" in r.json()["detail"], url
+    assert client.get("/api/events?entity=Vladimir%20Putin").json()
+
+
 def test_bad_page_params_are_an_html_422(client: TestClient) -> None:
     r = client.get("/quotes?offset=-1")
     assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")

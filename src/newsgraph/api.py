@@ -168,17 +168,52 @@ def get_article(db: str | Path, article_id: str) -> Article | None:
         return article
 
 
+class NotFound(LookupError):
+    """A filter names a story, entity or article the store does not hold (the message says
+    which): a listing filtered by it would be empty, which would read as "none found"."""
+
+
+def find_entity(store: Store, value: str) -> Entity | None:
+    """An entity by id or unique id prefix, else by name or alias: an exact (case-folded)
+    name or alias first, then one containing `value`, the most mentioned of each."""
+    found = store.get_entity(value)
+    if found is not None:
+        return found
+    candidates = store.entities(value, 50)
+    want = value.casefold()
+    exact = [e for e in candidates
+             if want in {e.name.casefold(), *(a.casefold() for a in e.aliases)}]
+    return (exact or candidates or [None])[0]
+
+
+def _known_story(store: Store, story_id: str | None) -> str | None:
+    if not story_id:
+        return None
+    story = store.stories_view().get_story(story_id)
+    if story is None:
+        raise NotFound(f"no story matches {story_id!r}")
+    return story.id
+
+
+def _known_article(store: Store, article_id: str | None) -> str | None:
+    if not article_id:
+        return None
+    if store.conn.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone():
+        return article_id
+    article = store.get_article(article_id)  # a unique prefix
+    if article is None:
+        raise NotFound(f"no article matches {article_id!r}")
+    return article.id
+
+
 def quotes(db: str | Path, speaker: str | None = None, query: str | None = None,
            article_id: str | None = None, limit: int = 50, offset: int = 0,
            story_id: str | None = None) -> list[Quote]:
-    """Quotes, optionally by speaker (name or any alias of the speaker's entity), words and
-    story (id or unique prefix; an unknown story has no quotes)."""
+    """Quotes, optionally by speaker (name or any alias of the speaker's entity), words,
+    article and story (id or unique prefix; one the store does not hold raises NotFound)."""
     with Store(db, readonly=True) as store:
-        if story_id:
-            story = store.stories_view().get_story(story_id)
-            if story is None:
-                return []
-            story_id = story.id
+        story_id = _known_story(store, story_id)
+        article_id = _known_article(store, article_id)
         try:
             return store.quotes(article_id, speaker, query, limit=limit, offset=offset,
                                 story_id=story_id)
@@ -256,12 +291,17 @@ def get_story(db: str | Path, story_id: str, quote_limit: int = 1000) -> StoryVi
 def events(db: str | Path, story_id: str | None = None, entity_id: str | None = None,
            action: str | None = None, article_id: str | None = None, limit: int = 50,
            offset: int = 0) -> list[Event]:
-    """Events (who did what to whom), by story or entity (id or unique prefix; unknown ->
-    none), PLOVER action and article, in first-seen order."""
+    """Events (who did what to whom), by story (id or unique prefix), entity (id, prefix, name
+    or alias: see `find_entity`), PLOVER action and article (id or prefix), in first-seen
+    order. A story, entity or article the store does not hold raises NotFound."""
     with Store(db, readonly=True) as store:
-        story_id, entity_id, known = _resolve_ids(store, story_id, entity_id)
-        if not known:
-            return []
+        story_id = _known_story(store, story_id)
+        article_id = _known_article(store, article_id)
+        if entity_id:
+            entity = find_entity(store, entity_id)
+            if entity is None:
+                raise NotFound(f"no entity matches {entity_id!r}")
+            entity_id = entity.id
         return store.events_view().events(article_id, story_id, entity_id, action,
                                           limit=limit, offset=offset)
 
@@ -269,7 +309,7 @@ def events(db: str | Path, story_id: str | None = None, entity_id: str | None = 
 def timeline(db: str | Path, story_id: str | None = None, entity: str | None = None,
              limit: int = 1000) -> tuple[str | None, list[TimelineItem]]:
     """(what it is the timeline of, its items): a story's (id or prefix) or an entity's (id,
-    prefix, or a name or alias — the most mentioned match) events and quotes, by event time
+    prefix, or a name or alias: see `find_entity`) events and quotes, by event time
     with report time beside it. (None, []) when the story or entity is unknown."""
     from newsgraph.timeline import build
 
@@ -277,7 +317,7 @@ def timeline(db: str | Path, story_id: str | None = None, entity: str | None = N
         entity_id = None
         label: str | None = None
         if entity:
-            found = store.get_entity(entity) or next(iter(store.entities(entity, 1)), None)
+            found = find_entity(store, entity)
             if found is None:
                 return None, []
             entity_id, label = found.id, f"{found.name} ({found.type}, {found.id})"
@@ -289,21 +329,6 @@ def timeline(db: str | Path, story_id: str | None = None, entity: str | None = N
         if not (story_id or entity_id):
             return None, []
         return label, build(store, story_id, entity_id, limit)
-
-
-def _resolve_ids(store: Store, story_id: str | None, entity_id: str | None
-                 ) -> tuple[str | None, str | None, bool]:
-    if story_id:
-        story = store.stories_view().get_story(story_id)
-        if story is None:
-            return None, None, False
-        story_id = story.id
-    if entity_id:
-        ent = store.get_entity(entity_id)
-        if ent is None:
-            return None, None, False
-        entity_id = ent.id
-    return story_id, entity_id, True
 
 
 def stats(db: str | Path, settings: Settings | None = None) -> dict[str, Any]:

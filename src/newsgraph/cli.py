@@ -276,7 +276,11 @@ def quotes(
     limit: Annotated[int, typer.Option(min=1, max=10000)] = 20,
 ) -> None:
     """Who said what: quotes with their speaker, cue and article."""
-    found = api.quotes(db, speaker=speaker, query=query, limit=limit, story_id=story)
+    try:
+        found = api.quotes(db, speaker=speaker, query=query, limit=limit, story_id=story)
+    except api.NotFound as exc:
+        err.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(1) from None
     if not found:
         out.print("no quotes found")
         return
@@ -387,15 +391,21 @@ def events(
     db: DbOption = "newsgraph.db",
     story: Annotated[str | None, typer.Option("--story", help="Only this story's events "
                                               "(id or unique prefix).")] = None,
-    entity: Annotated[str | None, typer.Option("--entity", help="Events this entity (id or "
-                                               "prefix) is the actor or target of.")] = None,
+    entity: Annotated[str | None, typer.Option("--entity", help="Events this entity (id, "
+                                               "prefix, name or alias) is the actor or target "
+                                               "of.")] = None,
     action: Annotated[str | None, typer.Option(help="A PLOVER category, e.g. THREATEN.")] = None,
-    article: Annotated[str | None, typer.Option(help="Only this article's events.")] = None,
+    article: Annotated[str | None, typer.Option(help="Only this article's events (id or "
+                                                "unique prefix).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10000)] = 30,
 ) -> None:
     """Who did what to whom: events with their PLOVER category, actor, target and date."""
-    found = api.events(db, story_id=story, entity_id=entity, action=action, article_id=article,
-                       limit=limit)
+    try:
+        found = api.events(db, story_id=story, entity_id=entity, action=action,
+                           article_id=article, limit=limit)
+    except api.NotFound as exc:
+        err.print(f"[red]{escape(str(exc))}[/]")
+        raise typer.Exit(1) from None
     if not found:
         out.print("no events found")
         return

@@ -23,6 +23,7 @@ from newsgraph.records import Article, Drop, Entity, IngestError, Mention, Quote
 from newsgraph.stages.dedup import Candidate, Signature, band_keys
 from newsgraph.stages.repeats import LineCount
 from newsgraph.store.events import EventStore, write_events
+from newsgraph.store.patterns import like
 from newsgraph.store.relations import RelationStore
 from newsgraph.store.statements import StatementStore
 from newsgraph.store.stories import StoryStore
@@ -46,6 +47,7 @@ def _migrations() -> tuple[tuple[int, str], ...]:
         if match:
             found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
     return tuple(sorted(found))
+
 
 
 def _now() -> str:
@@ -407,7 +409,8 @@ class Store:
         row = self.conn.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
         if row is None and len(article_id) >= 4:  # accept a unique prefix, as git does
             rows = self.conn.execute(
-                "SELECT * FROM articles WHERE id LIKE ? LIMIT 2", (article_id + "%",)
+                "SELECT * FROM articles WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                (like(article_id, prefix=True),)
             ).fetchall()
             row = rows[0] if len(rows) == 1 else None
         return _row_article(row) if row is not None else None
@@ -454,9 +457,10 @@ class Store:
             where.append("q.article_id IN (SELECT id FROM articles WHERE story_id = ?)")
             params.append(story_id)
         if speaker:
-            where.append("(q.speaker LIKE ? OR q.speaker_entity_id IN "
-                         "(SELECT id FROM entities WHERE name LIKE ? OR aliases LIKE ?))")
-            params += [f"%{speaker}%", f"%{speaker}%", f"%{speaker}%"]
+            where.append("(q.speaker LIKE ? ESCAPE '\\' OR q.speaker_entity_id IN (SELECT id "
+                         "FROM entities WHERE name LIKE ? ESCAPE '\\' OR aliases LIKE ? "
+                         "ESCAPE '\\'))")
+            params += [like(speaker)] * 3
         if query:
             where.append("q.seq IN (SELECT rowid FROM quotes_fts WHERE quotes_fts MATCH ?)")
             params.append(query)
@@ -472,8 +476,8 @@ class Store:
     def entities(self, query: str | None = None, limit: int = 50) -> list[Entity]:
         sql, params = "SELECT * FROM entities", []
         if query:
-            sql += " WHERE name LIKE ? OR aliases LIKE ?"
-            params = [f"%{query}%", f"%{query}%"]
+            sql += " WHERE name LIKE ? ESCAPE '\\' OR aliases LIKE ? ESCAPE '\\'"
+            params = [like(query)] * 2
         rows = self.conn.execute(sql + " ORDER BY mention_count DESC, name LIMIT ?",
                                  [*params, limit]).fetchall()
         return [self._entity(r) for r in rows]
@@ -485,8 +489,8 @@ class Store:
     def get_entity(self, entity_id: str) -> Entity | None:
         row = self.conn.execute("SELECT * FROM entities WHERE id=?", (entity_id,)).fetchone()
         if row is None and len(entity_id) >= 4:
-            rows = self.conn.execute("SELECT * FROM entities WHERE id LIKE ? LIMIT 2",
-                                     (entity_id + "%",)).fetchall()
+            rows = self.conn.execute("SELECT * FROM entities WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                                     (like(entity_id, prefix=True),)).fetchall()
             row = rows[0] if len(rows) == 1 else None
         return self._entity(row) if row is not None else None
 

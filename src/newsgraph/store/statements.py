@@ -11,6 +11,7 @@ from typing import Any
 
 from newsgraph.records import Quote
 from newsgraph.stages.statements import POSTING_LIMIT, VERSION, QuoteDoc, Statement
+from newsgraph.store.patterns import like
 
 _DOC = ("SELECT q.id, q.seq, q.article_id, q.text, q.speaker, q.speaker_entity_id, "
         "v.statement_id FROM quotes q JOIN statement_versions v ON v.quote_id = q.id")
@@ -164,8 +165,8 @@ class StatementStore:
             return quote_id
         if len(quote_id) < 4:
             return None
-        rows = self.conn.execute("SELECT id FROM quotes WHERE id LIKE ? LIMIT 2",
-                                 (quote_id.replace("%", "").replace("_", "") + "%",)).fetchall()
+        rows = self.conn.execute("SELECT id FROM quotes WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                                 (like(quote_id, prefix=True),)).fetchall()
         return rows[0][0] if len(rows) == 1 else None
 
     def statements(self, speaker: str | None = None, min_versions: int = 2,
@@ -175,9 +176,10 @@ class StatementStore:
         sql, params = "SELECT id FROM statements s WHERE s.size >= ?", [min_versions]
         if speaker:
             sql += (" AND s.id IN (SELECT v.statement_id FROM statement_versions v JOIN quotes "
-                    "q ON q.id = v.quote_id WHERE q.speaker LIKE ? OR q.speaker_entity_id IN "
-                    "(SELECT id FROM entities WHERE name LIKE ? OR aliases LIKE ?))")
-            params += [f"%{speaker}%"] * 3
+                    "q ON q.id = v.quote_id WHERE q.speaker LIKE ? ESCAPE '\\' OR "
+                    "q.speaker_entity_id IN (SELECT id FROM entities WHERE name LIKE ? ESCAPE "
+                    "'\\' OR aliases LIKE ? ESCAPE '\\'))")
+            params += [like(speaker)] * 3
         ids = [r[0] for r in self.conn.execute(sql + " ORDER BY s.size DESC, s.seq LIMIT ?",
                                                [*params, limit]).fetchall()]
         return [v for v in map(self.get_statement, ids) if v is not None]

@@ -19,6 +19,7 @@ from newsgraph.stages.stories import (
     TailEntry,
 )
 from newsgraph.stages.stories import VERSION as STORIES_VERSION
+from newsgraph.store.patterns import like
 
 
 def _row_story(row: sqlite3.Row) -> Story:
@@ -197,9 +198,10 @@ class StoryStore:
         title or text, through the articles' full-text index)."""
         sql, params = f"SELECT {_COLUMNS} FROM stories", []
         if query:
-            sql += (" WHERE title LIKE ? OR id IN (SELECT a.story_id FROM articles_fts "
-                    "JOIN articles a ON a.seq = articles_fts.rowid WHERE articles_fts MATCH ?)")
-            params = [f"%{query}%", query]
+            sql += (" WHERE title LIKE ? ESCAPE '\\' OR id IN (SELECT a.story_id FROM "
+                    "articles_fts JOIN articles a ON a.seq = articles_fts.rowid WHERE "
+                    "articles_fts MATCH ?)")
+            params = [like(query), query]
         rows = self.conn.execute(sql + " ORDER BY size DESC, seq LIMIT ?",
                                  [*params, limit]).fetchall()
         return [_row_story(r) for r in rows]
@@ -208,7 +210,8 @@ class StoryStore:
         row = self.conn.execute(f"SELECT {_COLUMNS} FROM stories WHERE id=?",
                                 (story_id,)).fetchone()
         if row is None and len(story_id) >= 4:  # a unique prefix, as for articles
-            rows = self.conn.execute(f"SELECT {_COLUMNS} FROM stories WHERE id LIKE ? LIMIT 2",
-                                     (story_id + "%",)).fetchall()
+            rows = self.conn.execute(
+                f"SELECT {_COLUMNS} FROM stories WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                (like(story_id, prefix=True),)).fetchall()
             row = rows[0] if len(rows) == 1 else None
         return _row_story(row) if row is not None else None

@@ -203,6 +203,11 @@ def create_app(db: str, allow_ingest: bool = False, max_upload: int | None = Non
             return await http_exception_handler(request, exc)
         return render_error(request, exc.status_code, str(exc.detail))
 
+    @app.exception_handler(api.NotFound)
+    async def unknown_filter(request: Request, exc: api.NotFound) -> Response:
+        # a filter naming what the store does not hold: 404, as /api/timeline?entity=… is
+        return await errors(request, StarletteHTTPException(404, str(exc)))
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api"):
