@@ -208,6 +208,17 @@ def test_events_filters_take_names_and_prefixes_and_refuse_the_unknown(seeded) -
     assert show.returncode == 1
 
 
+def test_a_listing_cut_at_its_limit_says_so(seeded) -> None:
+    work, db, _ = seeded
+    calls = [[cmd, "--limit", n, "--db", str(db)]
+             for cmd in ("quotes", "entities", "events") for n in ("2", "10000")]
+    procs = run_many(calls, work)
+    for args, proc in zip(calls, procs, strict=True):
+        assert proc.returncode == 0, args
+        cut = "shown; more with --limit N" in proc.stdout
+        assert cut == (args[2] == "2"), args
+
+
 def test_search_finds_seed_words(seeded) -> None:
     work, db, _ = seeded
     proc = run("search", "NATO's \"", "--db", str(db), cwd=work)

@@ -223,6 +223,12 @@ def search(
         out.print(f"  {snippet}")
 
 
+def _say_if_more(more: bool, shown: int, what: str) -> None:
+    """A listing cut at --limit says so: "no more" must not be read into a short list."""
+    if more:
+        out.print(f"[dim](the first {shown} {what} shown; more with --limit N)[/]")
+
+
 @app.command()
 def show(
     article_id: Annotated[str, typer.Argument(help="An article id (or a unique prefix).")],
@@ -277,19 +283,21 @@ def quotes(
 ) -> None:
     """Who said what: quotes with their speaker, cue and article."""
     try:
-        found = api.quotes(db, speaker=speaker, query=query, limit=limit, story_id=story)
+        found = api.quotes(db, speaker=speaker, query=query, limit=limit + 1, story_id=story)
     except api.NotFound as exc:
         err.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(1) from None
     if not found:
         out.print("no quotes found")
         return
+    found, more = found[:limit], len(found) > limit
     for q in found:
         who = escape(q.speaker or "unknown speaker")
         flags = " (closing mark missing)" if q.notes.get("unclosed") else ""
         out.print(f"[bold]{who}[/] [dim]{escape(q.cue or '')} · {q.type} · "
                   f"{q.article_id}[{q.start}:{q.end}]{flags}[/]")
         out.print(f"  “{escape(q.text)}”\n")
+    _say_if_more(more, len(found), "quotes")
 
 
 @app.command()
@@ -299,16 +307,18 @@ def entities(
     limit: Annotated[int, typer.Option(min=1, max=10000)] = 30,
 ) -> None:
     """People, organisations and places, merged across spellings and articles."""
-    found = api.entities(db, query, limit)
+    found = api.entities(db, query, limit + 1)
     if not found:
         out.print("no entities found")
         return
+    found, more = found[:limit], len(found) > limit
     table = Table("id", "name", "type", "mentions", "articles", "aliases", box=None)
     for e in found:
         aliases = ", ".join(a for a in e.aliases if a != e.name)
         table.add_row(e.id, escape(e.name), e.type, str(e.mention_count),
                       str(len(e.article_ids)), escape(aliases[:80]))
     out.print(table)
+    _say_if_more(more, len(found), "entities")
 
 
 @app.command()
@@ -345,15 +355,17 @@ def stories(
     limit: Annotated[int, typer.Option(min=1, max=10000)] = 30,
 ) -> None:
     """Stories: articles that report the same event, across outlets, largest first."""
-    found = api.stories(db, query, limit)
+    found = api.stories(db, query, limit + 1)
     if not found:
         out.print("no stories found")
         return
+    found, more = found[:limit], len(found) > limit
     table = Table("id", "articles", "dates", "title", box=None)
     for s in found:
         table.add_row(f"[bold cyan]{s.id}[/]", str(len(s.article_ids)),
                       _span(s.start_date, s.end_date), escape(s.title or "(no title)"))
     out.print(table)
+    _say_if_more(more, len(found), "stories")
 
 
 @app.command()
@@ -402,18 +414,20 @@ def events(
     """Who did what to whom: events with their PLOVER category, actor, target and date."""
     try:
         found = api.events(db, story_id=story, entity_id=entity, action=action,
-                           article_id=article, limit=limit)
+                           article_id=article, limit=limit + 1)
     except api.NotFound as exc:
         err.print(f"[red]{escape(str(exc))}[/]")
         raise typer.Exit(1) from None
     if not found:
         out.print("no events found")
         return
+    found, more = found[:limit], len(found) > limit
     for e in found:
         when = f"{e.date} ({e.date_precision})" if e.date else "undated"
         out.print(f"[bold]{e.action}[/] {escape(e.actor or '?')} → {escape(e.target or '—')} "
                   f"[dim]· {escape(e.trigger)} · {when} · {e.article_id}[{e.start}:{e.end}][/]")
         out.print(f"  {escape(e.sentence[:240])}\n")
+    _say_if_more(more, len(found), "events")
 
 
 @app.command()
