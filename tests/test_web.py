@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from newsgraph import api
 from newsgraph.records import Drop, Mention, Quote
 from newsgraph.web.app import create_app
-from newsgraph.web.render import raw_pieces, text_runs
+from newsgraph.web.render import Evidence, Mark, Piece, clip, raw_pieces, text_marks
 
 OWN_SCRIPT = '<script src="/static/app.js" defer></script>'
 
@@ -263,16 +263,62 @@ def test_article_content_is_escaped(tmp_path: Path) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in pages[0]
 
 
-def test_text_runs_group_quotes_and_split_mentions() -> None:
+def _opened(marks: list) -> list:
+    return [(m.quote.id if m.quote else "hl", m.first) for m in marks
+            if isinstance(m, Mark) and m.opens]
+
+
+def test_text_marks_nest_quotes_and_split_mentions() -> None:
     text = "Ann Lee said: we will win here."
-    q = Quote(14, 30, text[14:30], "direct", speaker="Ann Lee", id="q1")
+    q = Quote(14, 30, text[14:30], "indirect", speaker="Ann Lee", id="q1")
+    inner = Quote(17, 21, "will", "partial", id="q2")  # a partial quote inside the indirect
     m1 = Mention(0, 7, "Ann Lee", "PERSON", "e1", "Ann Lee")
     m2 = Mention(25, 31, "here.", "GPE", "e2", "X")  # crosses the quote's end
-    runs = text_runs(text, [q, Quote(15, 20, "e wil", "partial")], [m1, m2])
-    assert "".join(p.text for r in runs for p in r.pieces) == text
-    assert [r.quote.id if r.quote else None for r in runs] == [None, "q1", None]
-    assert [p.mention.entity_id for p in runs[1].pieces if p.mention] == ["e2"]
-    assert runs[0].pieces[0].mention is m1
+    marks = text_marks(text, [inner, q], [m1, m2])
+    pieces = [m for m in marks if isinstance(m, Piece)]
+    assert "".join(p.text for p in pieces) == text
+    assert _opened(marks) == [("q1", True), ("q2", True)]  # both drawn, each with its anchor
+    opens = [(m.quote.id, m.opens) for m in marks if isinstance(m, Mark)]
+    assert opens == [("q1", True), ("q2", True), ("q2", False), ("q1", False)]  # nested
+    assert pieces[0].mention is m1 and [p.mention.entity_id for p in pieces if p.mention] == [
+        "e1", "e2", "e2"]  # the mention is cut at the quote's end
+
+
+def test_text_marks_reopen_a_quote_that_crosses_another() -> None:
+    text = "one two three four five"
+    a, b = Quote(0, 13, text[0:13], "direct", id="a"), Quote(8, 23, text[8:23], "direct", id="b")
+    marks = text_marks(text, [a, b], [], Evidence(4, 7))
+    assert "".join(m.text for m in marks if isinstance(m, Piece)) == text
+    # b opens inside a, is closed with it and reopened (its anchor only on the first part)
+    assert _opened(marks) == [("a", True), ("hl", True), ("b", True), ("b", False)]
+    depth = 0
+    for m in marks:
+        if isinstance(m, Mark):
+            depth += 1 if m.opens else -1
+            assert depth >= 0
+    assert depth == 0
+
+
+def test_every_quote_has_its_anchor_and_links_can_point_at_words(client: TestClient,
+                                                                  seed_store: Path) -> None:
+    """'in its article' links (#q-ID) land on the quote, nested ones included, and an evidence
+    link (?hl=START-END#hl) marks the words it points at."""
+    db = str(seed_store)
+    _, arts = api.articles(db, 50)
+    for a in arts:
+        html = client.get(f"/article/{a['id']}").text
+        assert html.count("<mark") == html.count("</mark>")
+        for q in api.quotes(db, article_id=a["id"], limit=10**4):
+            assert f'id="q-{q.id}"' in html, q.text
+    page = client.get(f"/article/{arts[0]['id']}?hl=0-12")
+    assert page.status_code == 200 and 'class="evidence" id="hl"' in page.text
+    assert client.get(f"/article/{arts[0]['id']}?hl=12").status_code == 422
+
+
+def test_clip_cuts_at_a_word_and_says_so() -> None:
+    assert clip("short", 200) == "short"
+    cut = clip("the collective West will increase the pressure on Russia", 30)
+    assert cut == "the collective West will…"
 
 
 def test_raw_pieces_mark_removed_lines() -> None:

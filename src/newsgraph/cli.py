@@ -296,7 +296,9 @@ def quotes(
         flags = " (closing mark missing)" if q.notes.get("unclosed") else ""
         out.print(f"[bold]{who}[/] [dim]{escape(q.cue or '')} · {q.type} · "
                   f"{q.article_id}[{q.start}:{q.end}]{flags}[/]")
-        out.print(f"  “{escape(q.text)}”\n")
+        # reported speech is the writer's words: never printed inside quotation marks
+        said = f"(reported) {q.text}" if q.type == "indirect" else f"“{q.text}”"
+        out.print(f"  {escape(said)}\n")
     _say_if_more(more, len(found), "quotes")
 
 

@@ -21,7 +21,7 @@ from newsgraph.web.params import (
     store_languages,
     unprocessable,
 )
-from newsgraph.web.render import raw_pieces, text_runs
+from newsgraph.web.render import Evidence, clip, raw_pieces, text_marks
 from newsgraph.web.upload import SUFFIXES
 
 HERE = Path(__file__).resolve().parent
@@ -34,6 +34,7 @@ _env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
                    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                    auto_reload=False)
 _env.globals["query_string"] = query_string
+_env.filters["clip"] = clip
 templates = Jinja2Templates(env=_env)
 
 Text = Annotated[str | None, Query(max_length=500)]
@@ -74,14 +75,18 @@ def pages_router(db: str) -> APIRouter:
                      **common)
 
     @r.get("/article/{article_id}")
-    def article(request: Request, article_id: str) -> Response:
+    def article(request: Request, article_id: str,
+                hl: Annotated[str | None, Query(pattern=r"^\d{1,9}-\d{1,9}$", description=(
+                    "START-END: offsets into the text to highlight (the evidence a link "
+                    "points at), anchored as #hl"))] = None) -> Response:
         found = api.get_article(db, article_id)
         if found is None:
             raise HTTPException(404, f"no article with id {article_id}")
-        runs = text_runs(found.text, found.quotes, found.mentions)
+        evidence = Evidence(*map(int, hl.split("-"))) if hl else None
+        marks = text_marks(found.text, found.quotes, found.mentions, evidence)
         removed = [(d, found.raw_text[d.start:d.end]) for d in found.removed]
         return _page(request, "article.html", title=found.title or found.id, a=found,
-                     runs=runs, raw=raw_pieces(found.raw_text, found.removed),
+                     marks=marks, raw=raw_pieces(found.raw_text, found.removed),
                      removed=removed)
 
     @r.get("/story/{story_id}")

@@ -32,6 +32,18 @@ def article_dict(article: Article) -> dict[str, Any]:
     return d
 
 
+def clip(text: str, limit: int = 200) -> str:
+    """`text` cut to about `limit` characters at a word boundary, with "…" when cut: a snippet
+    cut mid-word reads as the speaker's or the article's own wording."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:–—-") + "…"
+
+
 @dataclass
 class Piece:
     """A run of text with the entity mention covering it (if any)."""
@@ -41,11 +53,23 @@ class Piece:
 
 
 @dataclass
-class Run:
-    """Consecutive pieces inside one quote (or outside every quote: quote None)."""
+class Mark:
+    """Where a highlight opens (`first`: its first part, which carries its anchor id) or
+    closes: a quote's, or (quote None) the evidence span a link asked for. A span inside
+    another (a partial quote in reported speech) nests in it; one that crosses another's edge
+    is closed and reopened there, so every quote is drawn and every quote has its anchor."""
 
     quote: Quote | None
-    pieces: list[Piece]
+    opens: bool
+    first: bool = False
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The span a link points at (`?hl=START-END`): an event's sentence, a relation's hit."""
+
+    start: int
+    end: int
 
 
 def _non_overlapping(spans: list[Any]) -> list[Any]:
@@ -75,21 +99,37 @@ def _mention_pieces(text: str, start: int, end: int, ms: list[Mention]) -> list[
     return pieces
 
 
-def text_runs(text: str, quotes: list[Quote], mentions: list[Mention]) -> list[Run]:
-    """`text` as runs inside and outside quotes, each cut at entity mention boundaries (a
-    mention crossing a quote's edge is split there). Overlapping quotes keep the first."""
-    qs = [q for q in _non_overlapping(quotes) if q.end <= len(text)]
+def text_marks(text: str, quotes: list[Quote], mentions: list[Mention],
+               evidence: Evidence | None = None) -> list[Piece | Mark]:
+    """`text` as pieces (cut at entity mention boundaries) between the opening and closing
+    marks of every quote and of the evidence span, outer spans first; the pieces' texts join
+    to `text`."""
+    spans: list[Quote | Evidence] = [q for q in quotes if 0 <= q.start < q.end <= len(text)]
+    if evidence is not None and 0 <= evidence.start < evidence.end <= len(text):
+        spans.append(evidence)
+    spans.sort(key=lambda q: (q.start, -q.end, isinstance(q, Evidence)))
     ms = [m for m in _non_overlapping(mentions) if m.end <= len(text)]
-    runs: list[Run] = []
-    pos = 0
-    for q in qs:
-        if q.start > pos:
-            runs.append(Run(None, _mention_pieces(text, pos, q.start, ms)))
-        runs.append(Run(q, _mention_pieces(text, q.start, q.end, ms)))
-        pos = q.end
-    if pos < len(text):
-        runs.append(Run(None, _mention_pieces(text, pos, len(text), ms)))
-    return runs
+    cuts = sorted({0, len(text), *(q.start for q in spans), *(q.end for q in spans)})
+    out: list[Piece | Mark] = []
+    stack: list[Quote | Evidence] = []
+    opened: set[int] = set()
+
+    def mark(span: Quote | Evidence, opens: bool, first: bool = False) -> Mark:
+        return Mark(span if isinstance(span, Quote) else None, opens, first)
+
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        active = [q for q in spans if q.start <= a and b <= q.end]  # outer first, as sorted
+        keep = 0
+        while keep < min(len(stack), len(active)) and stack[keep] is active[keep]:
+            keep += 1
+        out.extend(mark(q, False) for q in reversed(stack[keep:]))
+        for q in active[keep:]:
+            out.append(mark(q, True, id(q) not in opened))
+            opened.add(id(q))
+        stack = active
+        out.extend(_mention_pieces(text, a, b, ms))
+    out.extend(mark(q, False) for q in reversed(stack))
+    return out
 
 
 @dataclass
