@@ -77,6 +77,18 @@ def test_offsets_ids_and_dates(nlp) -> None:  # type: ignore[no-untyped-def]
                                        "action", "target", "sentence", "start", "end"]
 
 
+def test_a_time_in_a_clause_of_its_own_does_not_date_the_main_verb(nlp) -> None:  # type: ignore[no-untyped-def]
+    evs = extract_events("Grant, who met nurses in Oldtown last Friday, disagreed.", nlp=nlp,
+                         published="2024-04-05")
+    by_trigger = {e.trigger: e.date for e in evs}
+    assert by_trigger["met"] == "2024-03-29"  # the meeting's own time
+    assert by_trigger["disagreed"] is None  # the text never says when he disagreed
+    same = extract_events("The army, which was founded in 1990, attacked the port on Monday.",
+                          nlp=nlp, published="2024-04-05")
+    assert [(e.trigger, e.date) for e in same if e.action == "ASSAULT"] == [
+        ("attacked", "2024-04-01")]
+
+
 def test_no_publication_date_no_event_date(nlp) -> None:  # type: ignore[no-untyped-def]
     ev = main(nlp, "Russia accused NATO of aggression on Thursday.", published=None)
     assert ev.date is None and ev.date_precision is None

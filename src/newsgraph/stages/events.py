@@ -16,7 +16,9 @@ For each sentence of a spaCy doc (`newsgraph.stages.nlp.load_nlp()`):
    found in the governed clause. A conjoined subject with no target ("X and Y agreed") is
    reciprocal: the target is the same pair.
 6. Date: the time expression in the sentence nearest the trigger, resolved by `timex` against
-   the publication date (tense from the trigger's parse); none -> null (never report time).
+   the publication date (tense from the trigger's parse), but not one inside a clause of its
+   own that does not hold the trigger (a relative or adverbial clause: "who met nurses last
+   Friday"); none -> null (never report time).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from newsgraph.stages.timex import find_times
 
 __all__ = ["VERSION", "extract_events", "primary_event"]
 
-VERSION = "events/1"
+VERSION = "events/2"  # /2: a time inside a clause of its own does not date the main verb
 
 # dependency labels through which a governing trigger absorbs a governed one
 _ABSORB = {"xcomp", "ccomp", "pcomp", "prep", "pobj", "acomp", "dobj"}
@@ -270,7 +272,7 @@ def _sentence_events(sent: Any, doc: Any, published: str | None,
                 c.dep_ == "conj" for c in actor_tok.subtree):
             notes["reciprocal"] = True
             target = actor
-        date, precision = _event_date(sent, sent_text, s, published, _tense(tok), notes,
+        date, precision = _event_date(sent, sent_text, tok, published, _tense(tok), notes,
                                       seen_times)
         trigger_text = sent_text[s - sent.start_char:e - sent.start_char]
         # spaCy leaves the paragraph break after a sentence in it: the event's words stop
@@ -292,12 +294,37 @@ _PERIOD_EDGE = re.compile(r"\b(?:since|until|till|by|before|after|from)\s+(?:the
                           re.I)
 
 
-def _event_date(sent: Any, sent_text: str, trigger_start: int, published: str | None,
+# clauses of their own: a time said inside one dates that clause's verb ("Grant, who met nurses
+# last Friday, disagreed": Friday is the meeting's, not the disagreement's)
+_OWN_CLAUSE = {"relcl", "acl", "advcl", "ccomp", "csubj", "parataxis"}
+
+
+def _in_another_clause(sent: Any, start: int, end: int, trigger: Any) -> bool:
+    """Whether the words at sentence offsets [start, end) sit in a clause (relative, adverbial,
+    complement) that does not hold the trigger."""
+    doc = sent.doc
+    span = doc.char_span(sent.start_char + start, sent.start_char + end,
+                         alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    tok = span.root
+    for _ in range(40):  # up to the sentence's root (a parse is a tree; the bound is a guard)
+        if tok.dep_ in _OWN_CLAUSE and not (
+                tok.left_edge.i <= trigger.i <= tok.right_edge.i):
+            return True
+        if tok.head.i == tok.i or tok.i == trigger.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _event_date(sent: Any, sent_text: str, trigger: Any, published: str | None,
                 tense: str | None, notes: dict[str, Any],
                 seen: dict[str | None, list[Any]] | None = None,
                 ) -> tuple[str | None, str | None]:
-    """The sentence's time expression nearest the trigger (dated ones first). `seen` keeps the
-    sentence's expressions by tense for its other triggers (the regexes are the cost)."""
+    """The sentence's time expression nearest the trigger (dated ones first), not one inside
+    another clause. `seen` keeps the sentence's expressions by tense for its other triggers
+    (the regexes are the cost)."""
     found = seen.get(tense) if seen is not None else None
     if found is None:
         # "since 2014", "until April", "by Friday" bound a period, they do not say when the
@@ -306,10 +333,10 @@ def _event_date(sent: Any, sent_text: str, trigger_start: int, published: str | 
                  if not _PERIOD_EDGE.search(sent_text[max(0, t.start - 12):t.start])]
         if seen is not None:
             seen[tense] = found
-    times = list(found)
+    times = [t for t in found if not _in_another_clause(sent, t.start, t.end, trigger)]
     if not times:
         return None, None
-    rel = trigger_start - sent.start_char
+    rel = trigger.idx - sent.start_char
     times.sort(key=lambda t: (t.date is None, abs(t.start - rel)))
     t = times[0]
     notes["time"] = {"text": t.text, "start": sent.start_char + t.start,
