@@ -37,6 +37,28 @@ def test_a_setting_that_cannot_be_used_is_a_coded_error(monkeypatch: pytest.Monk
         assert load_settings().nlp is value
 
 
+@pytest.mark.parametrize(("name", "value", "why"), [
+    ("MAX_FILE_BYTES", "-5", "at least 1"), ("JOBS", "0", "at least 1"),
+    ("DEDUP_THRESHOLD", "7", "at most 1"), ("DEDUP_THRESHOLD", "-1", "above 0"),
+    ("DEDUP_BANDS", "500", "at most dedup_perms"), ("REPEAT_MIN_DOCS", "1", "at least 2"),
+    ("LANGUAGE_MIN_SCORE", "1.5", "between 0 and 1"), ("WORKER_NICE", "-3", "between 0 and 19"),
+])
+def test_a_number_out_of_its_range_is_a_coded_error(monkeypatch: pytest.MonkeyPatch, name: str,
+                                                    value: str, why: str) -> None:
+    monkeypatch.setenv(f"NEWSGRAPH_{name}", value)
+    with pytest.raises(SettingsError, match=why) as bad:
+        load_settings()
+    assert bad.value.code == "E501" and name.lower() in str(bad.value)
+
+
+def test_numbers_at_the_edges_of_their_ranges_are_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in (("DEDUP_THRESHOLD", "1"), ("MAX_FILE_BYTES", "1"),
+                        ("WORKER_NICE", "0"), ("LANGUAGE_MIN_CHARS", "0")):
+        monkeypatch.setenv(f"NEWSGRAPH_{name}", value)
+    settings = load_settings()
+    assert settings.dedup_threshold == 1.0 and settings.max_file_bytes == 1
+
+
 def test_a_config_file_value_of_the_wrong_type_is_a_coded_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in [k for k in os.environ if k.startswith("NEWSGRAPH_")]:

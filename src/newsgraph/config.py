@@ -101,6 +101,39 @@ def _checked(path: Path, key: str, value: Any, like: Any) -> Any:
     return float(value) if isinstance(like, float) else value
 
 
+# what each number may be: a value outside would not crash later, it would quietly do the
+# wrong thing (a size limit of -5 refuses every file, a Jaccard threshold of 7 finds no
+# near-duplicate), so it is a usage error up front
+_AT_LEAST_1 = ("jobs", "batch_size", "round_size", "max_file_bytes", "max_record_bytes",
+               "repeat_max_chars", "dedup_shingle", "dedup_perms", "dedup_bands",
+               "nlp_max_chars", "nlp_batch", "nlp_task_size", "parquet_shard_size")
+_FRACTIONS = ("dedup_threshold", "dedup_containment")  # in (0, 1]
+
+
+def _check_ranges(settings: Settings) -> None:
+    def bad(name: str, want: str) -> SettingsError:
+        value = getattr(settings, name)
+        return SettingsError("E501", f"setting {name} = {value!r} (NEWSGRAPH_{name.upper()} or "
+                                     f"newsgraph.toml): {want}")
+
+    for name in _AT_LEAST_1:
+        if getattr(settings, name) < 1:
+            raise bad(name, "must be at least 1")
+    for name in _FRACTIONS:
+        if not 0 < getattr(settings, name) <= 1:
+            raise bad(name, "must be above 0 and at most 1")
+    if settings.repeat_min_docs < 2:
+        raise bad("repeat_min_docs", "must be at least 2 (a line in one article repeats nothing)")
+    if settings.dedup_bands > settings.dedup_perms:
+        raise bad("dedup_bands", f"must be at most dedup_perms ({settings.dedup_perms})")
+    if settings.language_min_chars < 0:
+        raise bad("language_min_chars", "must be 0 or more")
+    if not 0 <= settings.language_min_score <= 1:
+        raise bad("language_min_score", "must be between 0 and 1")
+    if not 0 <= settings.worker_nice <= 19:
+        raise bad("worker_nice", "must be between 0 and 19 (a niceness the driver can set)")
+
+
 def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
     base = Settings()
     names = {f.name for f in fields(Settings)}
@@ -136,6 +169,7 @@ def load_settings(config_file: str | None = None, **overrides: Any) -> Settings:
                     "E501", f"NEWSGRAPH_{name.upper()}={env!r} is not {kind}") from None
     values.update({k: v for k, v in overrides.items() if v is not None and k in names})
     settings = replace(base, **values)
+    _check_ranges(settings)
     if settings.nlp_matmul not in MATMULS:
         raise SettingsError("E501", f"nlp_matmul {settings.nlp_matmul!r}: choose one of "
                                     f"{', '.join(MATMULS)}")
