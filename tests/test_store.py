@@ -122,6 +122,20 @@ def test_search_ranks_and_survives_bad_syntax(seed_store: Path) -> None:
     assert api.search(seed_store, "Erdogan").total == api.search(seed_store, "Erdoğan").total
 
 
+def test_a_minus_excludes_a_word_as_in_web_search(seed_store: Path) -> None:
+    everything = {h["id"] for h in api.search(seed_store, "NATO", limit=50).hits}
+    with_him = {h["id"] for h in api.search(seed_store, "Lukashenko", limit=50).hits}
+    without = api.search(seed_store, "NATO -Lukashenko", limit=50)
+    assert {h["id"] for h in without.hits} == everything - with_him and with_him
+    assert without.total == len(everything - with_him) and without.note is None
+    only = api.search(seed_store, "-Lukashenko")
+    assert only.total == 0 and "only excludes" in only.note  # never the excluded articles
+    assert api.search(seed_store, "pro-Russian").total >= 0  # a hyphen in a word is no minus
+    said = api.quotes(seed_store, query="pressure", limit=100)
+    assert said and api.quotes(seed_store, query="pressure -West", limit=100) == []
+    assert api.quotes(seed_store, query="(", limit=100) == []  # no words: no quote, not all
+
+
 def test_get_article_by_prefix(seed_store: Path) -> None:
     hit = api.search(seed_store, "Rantanen").hits[0]
     art = api.get_article(seed_store, hit["id"][:8])

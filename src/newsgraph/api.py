@@ -17,9 +17,18 @@ from typing import Any
 
 from newsgraph.config import Settings, load_settings
 from newsgraph.errors import InputError
+from newsgraph.graph import find_entity
 from newsgraph.ingest import Ingest, RunReport
 from newsgraph.records import Article, Entity, Event, IngestError, Quote, RawDoc
-from newsgraph.search import FilteredSearch, SearchFilters, as_you_type, search_in
+from newsgraph.search import (
+    ONLY_EXCLUSIONS,
+    FilteredSearch,
+    SearchFilters,
+    as_you_type,
+    only_exclusions,
+    search_in,
+    with_exclusions,
+)
 from newsgraph.store import Store
 from newsgraph.timeline import TimelineItem
 
@@ -138,10 +147,13 @@ def _plain_query(query: str) -> str:
 def search(db: str | Path, query: str, limit: int = 10, offset: int = 0) -> SearchResult:
     """Full-text search, best first. FTS5 syntax (AND, OR, NOT, "phrases", prefix*) works; a
     query FTS5 cannot parse is searched as plain words instead, never an error."""
+    if only_exclusions(query):
+        return SearchResult(query, 0, [], ONLY_EXCLUSIONS)
     with Store(db, readonly=True) as store:
+        match = with_exclusions(query)
         try:
-            return SearchResult(query, store.search_count(query),
-                                store.search(query, limit, offset))
+            return SearchResult(query, store.search_count(match),
+                                store.search(match, limit, offset))
         except sqlite3.OperationalError:
             plain = _plain_query(query)
             if not plain:
@@ -173,19 +185,6 @@ class NotFound(LookupError):
     which): a listing filtered by it would be empty, which would read as "none found"."""
 
 
-def find_entity(store: Store, value: str) -> Entity | None:
-    """An entity by id or unique id prefix, else by name or alias: an exact (case-folded)
-    name or alias first, then one containing `value`, the most mentioned of each."""
-    found = store.get_entity(value)
-    if found is not None:
-        return found
-    candidates = store.entities(value, 50)
-    want = value.casefold()
-    exact = [e for e in candidates
-             if want in {e.name.casefold(), *(a.casefold() for a in e.aliases)}]
-    return (exact or candidates or [None])[0]
-
-
 def _known_story(store: Store, story_id: str | None) -> str | None:
     if not story_id:
         return None
@@ -214,9 +213,11 @@ def quotes(db: str | Path, speaker: str | None = None, query: str | None = None,
     with Store(db, readonly=True) as store:
         story_id = _known_story(store, story_id)
         article_id = _known_article(store, article_id)
+        if query and (only_exclusions(query) or not _TOKEN.search(query)):
+            return []  # words asked for but none given: no quote matches (not every quote)
         try:
-            return store.quotes(article_id, speaker, query, limit=limit, offset=offset,
-                                story_id=story_id)
+            return store.quotes(article_id, speaker, with_exclusions(query) if query else None,
+                                limit=limit, offset=offset, story_id=story_id)
         except sqlite3.OperationalError:
             plain = _plain_query(query or "")
             return store.quotes(article_id, speaker, plain or None, limit=limit, offset=offset,
@@ -422,7 +423,7 @@ def graph(db: str | Path, entity: str, kind: str | None = None, limit: int = 20
     — the most mentioned match) as `graph.RelatedEntity`, most hits first, each with one
     evidence snippet; `kind` is co-occurs | quotes-about | acts-on. (None, []) when no entity
     matches; ValueError for an unknown kind."""
-    from newsgraph.graph import find_entity, related
+    from newsgraph.graph import related
 
     with Store(db, readonly=True) as store:
         found = find_entity(store, entity)

@@ -27,9 +27,17 @@ class RelatedEntity:
 
 
 def find_entity(store: Store, name: str) -> Entity | None:
-    """An entity by id, unique id prefix, or name/alias (the most mentioned match), as
-    `api.timeline` resolves one."""
-    return store.get_entity(name) or next(iter(store.entities(name, 1)), None)
+    """An entity by id or unique id prefix, else by name or alias: an exact (case-folded)
+    name or alias first ("Putin" is Vladimir Putin, not a longer name containing it), then
+    one containing `name`, the most mentioned of each. Every filter by entity resolves so."""
+    found = store.get_entity(name)
+    if found is not None:
+        return found
+    candidates = store.entities(name, 50)
+    want = name.casefold()
+    exact = [e for e in candidates
+             if want in {e.name.casefold(), *(a.casefold() for a in e.aliases)}]
+    return (exact or candidates or [None])[0]
 
 
 def related(store: Store, entity: Entity, kind: str | None = None,

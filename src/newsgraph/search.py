@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsgraph.store import Store
+from newsgraph.store.patterns import like
 
 _TOKEN = re.compile(r"\w+")
 
@@ -26,6 +27,31 @@ _TOKEN = re.compile(r"\w+")
 def plain_query(query: str) -> str:
     """Words of the query, each quoted: what FTS5 cannot misread (as `api.search` does)."""
     return " ".join(f'"{w}"' for w in _TOKEN.findall(query))
+
+
+_QUERY_TOKEN = re.compile(r'-?"[^"]*"|\S+')
+
+
+def with_exclusions(query: str) -> str:
+    """A web search's minus as FTS5 reads it: "NATO -Lukashenko" -> "(NATO) NOT Lukashenko"
+    (FTS5 has no unary minus; searched as plain words it would ask for the excluded word).
+    A hyphen inside a word is no minus; a query of only excluded words is left as typed."""
+    tokens = _QUERY_TOKEN.findall(query)
+    keep = [t for t in tokens if not (t.startswith("-") and len(t) > 1)]
+    drop = [t[1:] for t in tokens if t.startswith("-") and len(t) > 1]
+    if not drop or not keep:
+        return query
+    return f"({' '.join(keep)}) NOT " + " NOT ".join(drop)
+
+
+ONLY_EXCLUSIONS = "the query only excludes words (-word): add a word to search for"
+
+
+def only_exclusions(query: str) -> bool:
+    """"-Lukashenko" alone: nothing to exclude it from (searched as a word, it would find the
+    articles the user asked to leave out)."""
+    tokens = _QUERY_TOKEN.findall(query)
+    return bool(tokens) and all(t.startswith("-") and len(t) > 1 for t in tokens)
 
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -140,10 +166,11 @@ def _filter_sets(store: Store, f: SearchFilters, languages: list[str] | None
                      "WHERE m.entity_id = ?", [ent.id]))
         resolved.update(entity=ent.id, entity_name=ent.name)
     if f.speaker:
-        like = f"%{f.speaker.strip()}%"
+        pattern = like(f.speaker.strip())
         sets.append(("SELECT a.seq FROM quotes q JOIN articles a ON a.id = q.article_id "
-                     "WHERE q.speaker LIKE ? OR q.speaker_entity_id IN (SELECT id FROM "
-                     "entities WHERE name LIKE ? OR aliases LIKE ?)", [like, like, like]))
+                     "WHERE q.speaker LIKE ? ESCAPE '\\' OR q.speaker_entity_id IN (SELECT id "
+                     "FROM entities WHERE name LIKE ? ESCAPE '\\' OR aliases LIKE ? "
+                     "ESCAPE '\\')", [pattern] * 3))
         resolved["speaker"] = f.speaker.strip()
     return sets, resolved, nothing
 
@@ -171,7 +198,9 @@ def search_in(store: Store, query: str | None, filters: SearchFilters | None, li
     sets, resolved, nothing = _filter_sets(store, filters, languages)
     if nothing:
         return FilteredSearch(query, 0, [], None, resolved, {} if facets else None)
-    match = as_you_type(query) if prefix and query else query
+    if only_exclusions(query):
+        return FilteredSearch(query, 0, [], ONLY_EXCLUSIONS, resolved, {} if facets else None)
+    match = as_you_type(query) if prefix and query else with_exclusions(query)
     note = None
     try:
         return _run_search(store, query, match, sets, resolved, limit, offset, facets,
