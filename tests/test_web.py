@@ -406,3 +406,17 @@ def test_uploads_need_one_server_process(seed_store: Path) -> None:
     done = CliRunner().invoke(app, ["serve", "--db", str(seed_store), "--workers", "2",
                                     "--allow-ingest"])
     assert done.exit_code == 2 and "single writer" in done.output
+
+
+def test_serve_on_a_port_in_use_says_so_and_exits_1(seed_store: Path) -> None:
+    import socket
+
+    from typer.testing import CliRunner
+
+    from newsgraph.cli import app
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = CliRunner().invoke(app, ["serve", "--db", str(seed_store), "--port", str(port)])
+    assert done.exit_code == 1 and "cannot serve on 127.0.0.1" in done.output
+    assert "serving" not in done.output

@@ -651,6 +651,7 @@ def serve(
                   "store has a single writer")
         raise typer.Exit(2)
     web = create_app(db, allow_ingest=allow_ingest)  # no store: the store's coded error
+    _check_can_listen(host, port)
     if host not in ("127.0.0.1", "localhost", "::1"):
         err.print(f"[yellow]warning[/]: serving on {escape(host)}, reachable beyond this "
                   "machine")
@@ -664,6 +665,21 @@ def serve(
     os.environ["NEWSGRAPH_WEB_ALLOW_INGEST"] = "1" if allow_ingest else "0"
     uvicorn.run("newsgraph.web.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning")
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """A port in use (or an address this machine does not have) is said in one line, exit 1,
+    before "serving … on" is printed: uvicorn would announce nothing and exit 3."""
+    import socket
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.create_server((host, port), family=family):
+            pass
+    except OSError as exc:
+        err.print(f"[red]error[/] cannot serve on {escape(host)}:{port}: "
+                  f"{escape(exc.strerror or str(exc))}")
+        raise typer.Exit(1) from None
 
 
 def _reflow_help(typer_app: typer.Typer) -> None:
