@@ -120,6 +120,13 @@ def test_an_unknown_filter_is_a_404_and_names_resolve(client: TestClient) -> Non
     assert client.get("/api/events?entity=Vladimir%20Putin").json()
 
 
+def test_the_search_page_reads_the_last_word_as_a_prefix_when_asked(client: TestClient) -> None:
+    """What the live results show, the URL they write (prefix=1) shows after a reload."""
+    assert "0 article(s) match" in client.get("/?q=Lukash").text
+    page = client.get("/?q=Lukash&prefix=1").text
+    assert "2 article(s) match" in page
+
+
 def test_bad_page_params_are_an_html_422(client: TestClient) -> None:
     r = client.get("/quotes?offset=-1")
     assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")

@@ -48,13 +48,17 @@ def test_search_as_you_type_filters_and_counts(page: Any, shot: Any) -> None:
     assert "Lukashenko" in hits.first.locator("mark").first.inner_text()
     assert "Alexander Lukashenko" in text(page, "#ent-hits")
     assert "collective West" in text(page, "#quote-hits")
-    assert page.url.endswith("/?q=Lukash")  # the address follows, so reload shows the same
+    assert page.url.endswith("/?q=Lukash&prefix=1")  # the address follows the live results
     shot(page, "search-as-you-type")
+    page.reload()  # ... so reloading (or sharing) it shows the same
+    expect(page.locator("#count")).to_have_text(re.compile(r"^2 article\(s\) match"))
+    page.locator("#q").focus()
+    page.keyboard.press("End")
 
     # Enter: the server's page, with its counts by outlet and language
     page.keyboard.type("enko")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/\?q=Lukashenko$"))
+    page.wait_for_url(re.compile(r"/\?q=Lukashenko&prefix=1$"))
     assert text(page, "#count") == "2 article(s) match Lukashenko"  # <q> draws the quotes
     assert "Languages" in text(page, "#facets") and "en\n2" in text(page, "#facets")
 

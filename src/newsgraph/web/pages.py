@@ -55,9 +55,12 @@ def pages_router(db: str) -> APIRouter:
 
     @r.get("/")
     def home(request: Request, q: Text = None, offset: Offset = 0,
-             filters: api.SearchFilters = Depends(search_filters)) -> Response:
+             filters: api.SearchFilters = Depends(search_filters),
+             prefix: Annotated[bool, Query(description="the last word of q as a prefix (as "
+                                                       "the live results read it)")] = False,
+             ) -> Response:
         q = (q or "").strip()
-        params = {"q": q, **filters.active()}
+        params = {"q": q, **filters.active(), "prefix": "1" if prefix and q else None}
         common = {"q": q, "params": params, "choices": choices(db), "offset": offset,
                   "page": PAGE, "active": filters.active()}
         if not q and not filters.active():
@@ -66,7 +69,8 @@ def pages_router(db: str) -> APIRouter:
                          recent=recent, stories=api.stories(db, None, 10), hits=[],
                          entities=[], quotes=[], months=None, **common)
         result, ents, said = unprocessable(api.search_everything, db, q, filters, PAGE,
-                                           offset, True, languages=store_languages(db))
+                                           offset, True, prefix,
+                                           languages=store_languages(db))
         hits = [{**h, "parts": api.snippet_parts(h["snippet"] or "")} for h in result.hits]
         months = [(m, n) for m, n in (result.facets or {}).get("month", []) if m]
         return _page(request, "index.html", title=f"{q or 'filtered'} · newsgraph",

@@ -178,7 +178,9 @@
       Promise.all([getJSON("/api/search?" + api.toString(), signal)].concat(side))
         .then(function (all) {
           show(all[0], p, all[1], all[2]);
-          history.replaceState(null, "", "/?" + key);
+          /* the URL says the last word was read as a prefix: reloading or sharing it, or
+             pressing Enter, shows these same results */
+          history.replaceState(null, "", "/?" + key + (q ? "&prefix=1" : ""));
         })
         .catch(function (err) {
           if (err.name === "AbortError") return;
@@ -198,8 +200,9 @@
     /* submit without the empty filter fields: /?q=x, not /?q=x&date_from=&outlet=&... */
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
-      var p = params().toString();
-      location.assign(p ? "/?" + p : "/");
+      var p = params();
+      var s = p.toString() + (p.get("q") ? "&prefix=1" : "");
+      location.assign(s ? "/?" + s : "/");
     });
     box.addEventListener("input", later);
     form.addEventListener("change", later);
