@@ -30,9 +30,12 @@ class TimelineItem:
     end: int
 
     @property
-    def order(self) -> tuple[int, str, str, str, int]:
-        placed = self.when or (self.reported or "")[:10]
-        return (0 if placed else 1, placed, (self.reported or ""), self.article_id, self.start)
+    def order(self) -> tuple[int, str, int, str, str, int]:
+        """By event time; items with none after every dated one (by report time, then those
+        with neither), never placed among them as if their report date were when they
+        happened."""
+        return (0 if self.when else 1, self.when or "", 0 if self.reported else 1,
+                self.reported or "", self.article_id, self.start)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}

@@ -87,3 +87,17 @@ def test_entity_timeline_and_unknowns(seed_store: Path) -> None:
     assert any(it.kind == "event" for it in items) and any(it.kind == "quote" for it in items)
     assert api.timeline(seed_store, entity="nosuchname zzz") == (None, [])
     assert api.timeline(seed_store, story_id="nosuchstory") == (None, [])
+
+
+def test_items_without_an_event_time_come_after_every_dated_one() -> None:
+    from newsgraph.timeline import TimelineItem
+
+    def item(when: str | None, reported: str | None, start: int) -> TimelineItem:
+        return TimelineItem("event", f"e{start}", "a1", "t", when, "day" if when else None,
+                            None, reported, None, "ACCUSE", None, "x", start, start + 1)
+
+    items = [item(None, "2023-11-16", 0), item("2023-11-20", "2023-11-21", 1),
+             item("2023-11-15", "2023-11-16", 2), item(None, None, 3), item(None, "2023-11-01", 4)]
+    ordered = [it.start for it in sorted(items, key=lambda it: it.order)]
+    # dated by event time; then the undated by report time (an item with none last)
+    assert ordered == [2, 1, 4, 0, 3]
