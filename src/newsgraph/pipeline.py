@@ -110,7 +110,7 @@ class NlpStage(BaseStage):
         from newsgraph.stages.events import VERSION as EVENTS
         from newsgraph.stages.quotes import VERSION
 
-        return f"nlp/1+{self.settings.nlp_model}+{VERSION}+{EVENTS}"
+        return f"nlp/2+{self.settings.nlp_model}+{VERSION}+{EVENTS}"  # /2: line breaks
 
     def setup(self) -> None:
         from newsgraph.stages.nlp import load_nlp

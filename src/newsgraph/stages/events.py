@@ -275,11 +275,15 @@ def _sentence_events(sent: Any, doc: Any, published: str | None,
         date, precision = _event_date(sent, sent_text, tok, published, _tense(tok), notes,
                                       seen_times)
         trigger_text = sent_text[s - sent.start_char:e - sent.start_char]
-        # spaCy leaves the paragraph break after a sentence in it: the event's words stop
-        # at the last character that is not white space
-        body = sent_text.rstrip()
+        # spaCy leaves the paragraph break after a sentence in it, and can start the next
+        # one with the closing mark of the paragraph before ('"\n\nGrant, who …'): the
+        # event's words are the sentence's own
+        lead = _STRAY_LEAD.match(sent_text)
+        skip = lead.end() if lead else 0
+        body = sent_text[skip:].rstrip()
         ev = Event(
-            sentence=body, start=sent.start_char, end=sent.start_char + len(body), action=cat,
+            sentence=body, start=sent.start_char + skip,
+            end=sent.start_char + skip + len(body), action=cat,
             trigger=trigger_text, trigger_start=s, trigger_end=e,
             actor=actor[0], actor_start=actor[1], actor_end=actor[2],
             target=target[0], target_start=target[1], target_end=target[2],
@@ -290,6 +294,7 @@ def _sentence_events(sent: Any, doc: Any, published: str | None,
     return events
 
 
+_STRAY_LEAD = re.compile(r"""\s*(?:["”’'»]+\s*\n)?\s*""")
 _PERIOD_EDGE = re.compile(r"\b(?:since|until|till|by|before|after|from)\s+(?:the\s+)?$",
                           re.I)
 

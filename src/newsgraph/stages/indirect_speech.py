@@ -83,7 +83,7 @@ def indirect_quotes(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterabl
         first = doc[min(t.i for t in comp.subtree)]
         if first.lower_ == "that":  # "said that NATO …": the reported words follow "that"
             lo = first.idx + len(first.text) + 1
-        while hi > lo and text[hi - 1] in ".,;: ":
+        while hi > lo and (text[hi - 1] in ".,;:" or text[hi - 1].isspace()):
             hi -= 1
         speaker, words, s_lo, s_hi, how = resolve_speaker(subj, doc, index, lo, spans)
         cue, c_lo, c_hi = cue_phrase(tok)
