@@ -208,6 +208,19 @@ def test_events_filters_take_names_and_prefixes_and_refuse_the_unknown(seeded) -
     assert show.returncode == 1
 
 
+def test_entity_shows_why_it_merged_its_articles_by_title_and_what_it_said(seeded) -> None:
+    work, db, _ = seeded
+    from newsgraph import api
+
+    found = api.entities(db, "Lukashenko", 1)[0]
+    proc = run("entity", found.id[:8], "--db", str(db), cwd=work)
+    assert proc.returncode == 0, proc.stderr
+    assert "merges:" in proc.stdout and "{" not in proc.stdout  # a list, not a Python dict
+    titles = api.article_titles(db, found.article_ids)
+    assert all(t and t[:20] in proc.stdout.replace("\n", " ") for t in titles.values())
+    assert f"said ({len(api.get_entity(db, found.id)[1])})" in proc.stdout
+
+
 def test_a_listing_cut_at_its_limit_says_so(seeded) -> None:
     work, db, _ = seeded
     calls = [[cmd, "--limit", n, "--db", str(db)]

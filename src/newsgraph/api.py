@@ -238,6 +238,18 @@ def get_entity(db: str | Path, entity_id: str) -> tuple[Entity | None, list[Quot
         return entity, said
 
 
+def article_titles(db: str | Path, article_ids: list[str]) -> dict[str, str | None]:
+    """id -> title for the given article ids (ids the store does not hold are left out)."""
+    with Store(db, readonly=True) as store:
+        out: dict[str, str | None] = {}
+        for i in range(0, len(article_ids), 500):  # SQLite's bound on query parameters
+            part = article_ids[i:i + 500]
+            out.update(store.conn.execute(
+                f"SELECT id, title FROM articles WHERE id IN ({','.join('?' * len(part))})",
+                part).fetchall())
+        return out
+
+
 @dataclass
 class StoryView:
     """A story as readers show it: the contract's fields, its articles (id, title, outlet,

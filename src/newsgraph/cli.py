@@ -336,12 +336,22 @@ def entity(
     out.print(f"[bold]{escape(found.name)}[/] ({found.type}) · {found.mention_count} mentions "
               f"in {len(found.article_ids)} articles")
     out.print(f"aliases: {escape(', '.join(found.aliases))}")
-    if found.evidence:
-        out.print(f"[dim]merged because: {escape(str(found.evidence))[:300]}[/]")
+    for why, items in (found.evidence or {}).items():  # e.g. merges: "X -> Y: because"
+        out.print(f"[dim]{escape(str(why))}:[/]")
+        for item in items if isinstance(items, list) else [items]:
+            out.print(f"  [dim]· {escape(str(item))}[/]")
+    titles = api.article_titles(db, found.article_ids[:50])
+    out.print(f"[bold]articles[/] ({len(found.article_ids)})")
     for article_id in found.article_ids[:50]:
-        out.print(f"  article {article_id}")
+        out.print(f"  {article_id}  {escape(titles.get(article_id) or '(no title)')}")
+    _say_if_more(len(found.article_ids) > 50, 50, "articles")
+    if said:
+        out.print(f"[bold]said[/] ({len(said)})")
     for q in said[:50]:
-        out.print(f"  [dim]{escape(q.cue or '')}:[/] “{escape(q.text[:200])}”")
+        words = q.text if len(q.text) <= 200 else q.text[:199] + "…"
+        shown = f"(reported) {words}" if q.type == "indirect" else f"“{words}”"
+        out.print(f"  [dim]{escape(q.cue or '')}:[/] {escape(shown)}")
+    _say_if_more(len(said) > 50, 50, "quotes")
 
 
 def _span(start: str | None, end: str | None) -> str:
