@@ -273,3 +273,14 @@ def test_store_from_before_the_seq_band_index_still_finds_near_copies(seeds_dir:
         assert moved > bands > 0  # the old rows moved over, the repost's rows added
         by_path = {Path(a.source_path).name: a for a in store.iter_articles()}
         assert by_path["copy.txt"].duplicate_of == by_path[seed.name].id
+
+
+def test_errors_list_line_numbers_in_number_order(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    lines = ['{"text": "A good article about the harbour and its ships, line %d."}' % n
+             for n in range(1, 13)]
+    lines[1] = lines[9] = "{not json"
+    feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "e.db"
+    api.ingest([str(feed)], db=db, settings=api.Settings(nlp=False, stories=False))
+    assert [e.path.rsplit("=", 1)[1] for e in api.errors(db)] == ["2", "10"]

@@ -523,7 +523,10 @@ class Store:
         sql, params = "SELECT path, code, message FROM errors", ()
         if run_id is not None:
             sql, params = sql + " WHERE run_id=?", (run_id,)
-        rows = self.conn.execute(sql + " ORDER BY path, code", params).fetchall()
+        rows = self.conn.execute(sql, params).fetchall()
+        # by path with numbers as numbers: feed.jsonl#line=2 before #line=10
+        rows.sort(key=lambda r: ([(0, int(p), "") if p.isdigit() else (1, 0, p)
+                                  for p in re.split(r"(\d+)", r[0])], r[1]))
         return [IngestError(r[0], r[1], r[2]) for r in rows]
 
     def last_run(self) -> dict[str, Any] | None:
