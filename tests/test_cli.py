@@ -221,6 +221,13 @@ def test_entity_shows_why_it_merged_its_articles_by_title_and_what_it_said(seede
     assert f"said ({len(api.get_entity(db, found.id)[1])})" in proc.stdout
 
 
+def test_ingest_of_a_folder_with_nothing_to_read_says_so(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    proc = run("ingest", str(empty), "--db", str(tmp_path / "e.db"), cwd=tmp_path)
+    assert proc.returncode == 0 and "nothing was read" in proc.stderr
+
+
 def test_a_listing_cut_at_its_limit_says_so(seeded) -> None:
     work, db, _ = seeded
     calls = [[cmd, "--limit", n, "--db", str(db)]

@@ -94,6 +94,9 @@ def ingest(
     if out_parquet:
         _shard_summary(shards, out_parquet)
         return
+    if report.files_seen == 0 and not report.errors:  # a wrong folder must not pass unseen
+        err.print("[yellow]warning[/]: no .txt, .html/.htm, .jsonl or .warc(.gz) file found in "
+                  + ", ".join(escape(p) for p in paths) + "; nothing was read")
     _ingest_summary(report, settings.db)
 
 
