@@ -277,7 +277,7 @@ def test_store_from_before_the_seq_band_index_still_finds_near_copies(seeds_dir:
 
 def test_errors_list_line_numbers_in_number_order(tmp_path: Path) -> None:
     feed = tmp_path / "feed.jsonl"
-    lines = ['{"text": "A good article about the harbour and its ships, line %d."}' % n
+    lines = [json.dumps({"text": f"A good article about the harbour and its ships, line {n}."})
              for n in range(1, 13)]
     lines[1] = lines[9] = "{not json"
     feed.write_text("\n".join(lines) + "\n", encoding="utf-8")
