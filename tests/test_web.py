@@ -201,6 +201,11 @@ def test_entity_page(client: TestClient, ids: dict[str, str]) -> None:
     html = client.get(f"/entity/{ids['entity']}").text
     assert "Vladimir Putin" in html and "Aliases" in html and "Related entities" in html
     assert "co-occurs" in html
+    # its articles by title, each page titled for what it shows
+    assert "<title>Vladimir Putin · newsgraph</title>" in html
+    assert "Putin is trying to boost the military capabilities" in html.split("<h2>Articles")[1]
+    quote = client.get(f"/quote/{ids['quote']}").text
+    assert "<title>Alexander Lukashenko: " in quote
 
 
 def test_quotes_and_quote_pages(client: TestClient, ids: dict[str, str]) -> None:

@@ -46,7 +46,7 @@ def _page(request: Request, name: str, status_code: int = 200, **context: Any) -
 
 
 def render_error(request: Request, status: int, message: str) -> Response:
-    return _page(request, "error.html", status_code=status, title=f"{status}", status=status,
+    return _page(request, "error.html", status_code=status, title=f"{status} error", status=status,
                  message=message)
 
 
@@ -115,7 +115,9 @@ def pages_router(db: str) -> APIRouter:
         _, related = api.graph(db, found.id, None, 30)
         _, items = api.timeline(db, entity=found.id, limit=200)
         dated, undated = api.entity_mentions_by_date(db, found.id)
+        titles = api.article_titles(db, found.article_ids)
         return _page(request, "entity.html", title=found.name, e=found, quotes=said,
+                     titles=titles,
                      related=related, items=items, mentions=bar_chart(dated),
                      undated=undated, graph=radial_graph(found.name, related))
 
@@ -136,7 +138,9 @@ def pages_router(db: str) -> APIRouter:
         found = api.get_quote(db, quote_id)
         if found is None:
             raise HTTPException(404, f"no quote with id {quote_id}")
-        return _page(request, "quote.html", title="quote", qs=found)
+        said = found.quote.text if len(found.quote.text) <= 60 else found.quote.text[:59] + "…"
+        return _page(request, "quote.html", qs=found,
+                     title=f"{found.quote.speaker or 'unknown speaker'}: {said}")
 
     @r.get("/api-docs")
     def api_docs(request: Request) -> Response:
