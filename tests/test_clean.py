@@ -170,6 +170,17 @@ def test_date_only_line_is_removed_and_remembered() -> None:
     assert "date line" in [d.reason for d in art.removed]
 
 
+def test_a_date_line_that_cannot_be_read_is_kept_and_says_why() -> None:
+    from newsgraph.config import Settings
+    from newsgraph.stages.meta import annotate
+
+    art = clean("Rail fares to rise\n\nPublished: 03/04/2024\n\nRail fares will rise in March.")
+    assert "text_date" not in art.notes and "ambiguous" in art.notes["text_date_refused"]
+    assert "03/04/2024" in art.text  # nothing guessed, nothing dropped
+    annotate(art, None, Settings())
+    assert art.published is None and "ambiguous day/month" in art.notes["published_refused"]
+
+
 def test_removed_offsets_point_into_raw_text() -> None:
     raw = "  Advertisement  \r\nTitle of it\n\n\tBody sentence that is kept here.\t\n"
     art = clean(raw)

@@ -59,7 +59,7 @@ from newsgraph.stages.repeats import REASON
 from newsgraph.store import Store
 from newsgraph.store.sqlite import REPLAY_TASK, article_values
 
-CLEAN_NOTES = ("text_date", "title_source")
+CLEAN_NOTES = ("text_date", "text_date_refused", "title_source")
 META_NOTES = ("published_field_refused", "published_refused", "fields_ignored")
 KEPT_NOTES = ("duplicate", "nlp_cap", "annotations_in_learned_lines")  # decided by the driver
 NLP_NOTES = ("nlp_cap", "annotations_in_learned_lines")

@@ -131,6 +131,8 @@ def _mark_date_line(lines: list[Line], article: Article) -> None:
     # a date line is short: long lines (a 5 MB transcript's only line) are not searched
     finding, index = date_from_text_lines([ln.text if len(ln.text) <= 300 else "" for ln in live])
     if finding.value is None or index is None:
+        if finding.reason:  # a date line that cannot be read ("03/04/2024"): say why, unread
+            article.notes["text_date_refused"] = finding.reason
         return
     article.notes["text_date"] = {
         "value": finding.value, "evidence": finding.evidence, "line": index,

@@ -92,6 +92,9 @@ def find_published(article: Article, html: str | None) -> None:
     text_date = article.notes.get("text_date")
     if text_date:
         findings.append(dates.DateFinding(text_date["value"], "text", text_date["evidence"]))
+    elif article.notes.get("text_date_refused"):
+        findings.append(dates.DateFinding(None, None, None,
+                                          f"text: {article.notes['text_date_refused']}"))
     found = [f for f in findings if f.value is not None or f.reason]
     if not found:
         return
