@@ -454,3 +454,34 @@ def test_name_not_utf8_is_reported_not_a_crash(tmp_path: Path) -> None:
     ]
     for e in bad:
         e.path.encode("utf-8")  # storable and printable: no lone surrogates
+
+
+def test_html_page_lines_the_reader_left_out_are_listed(tmp_path: Path) -> None:
+    from newsgraph.stages.read.html_left_out import left_out
+
+    body = ("Dock workers at the port walked off the job for a third day on Thursday, "
+            "halting container traffic and stranding dozens of ships offshore. ") * 3
+    page = (
+        "<html><head><title>Dock strike enters third day</title></head><body>"
+        "<nav>Home | News | Sport</nav><h1>Dock strike enters third day</h1>"
+        "<p class='byline'>By Jane Reporter</p><article><p>" + body + "</p>"
+        "<ul><li>first point of the list</li></ul></article>"
+        "<div>Share this article on Facebook</div><div>Share this article on Facebook</div>"
+        "<footer>Copyright 2023 Coastal Herald.</footer></body></html>")
+    text = body.strip() + "\n- first point of the list"
+    got = left_out(page, text, "Dock strike enters third day")
+    assert got == {"lines": 4, "sample": ["Home | News | Sport", "By Jane Reporter",
+                                          "Share this article on Facebook",
+                                          "Copyright 2023 Coastal Herald."]}
+    everything = (text + "\nHome News Sport By Jane Reporter Share this article on Facebook "
+                  "Copyright 2023 Coastal Herald")
+    assert left_out(page, everything, "Dock strike enters third day") is None
+    assert left_out("", "x") is None and left_out("<<<>>>", "x") is None
+    f = tmp_path / "page.html"
+    f.write_text(page, encoding="utf-8")
+    db = tmp_path / "h.db"
+    api.ingest([str(f)], db=db, settings=api.Settings(nlp=False, stories=False))
+    with Store(db, readonly=True) as store:
+        art = next(store.iter_articles())
+    assert art.notes["reader_left_out"]["lines"] >= 1
+    assert "Home | News | Sport" in art.notes["reader_left_out"]["sample"]

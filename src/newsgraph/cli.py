@@ -266,6 +266,14 @@ def show(
     out.print(table)
     out.print()
     out.print(escape(article.text))
+    left = article.notes.get("reader_left_out")
+    if removed and left:  # an HTML page: what the reader did not take as the article's text
+        out.print(f"\n[bold]left out by the HTML reader ({left['lines']} page lines that are "
+                  "not the article's main text)[/]")
+        for line in left["sample"]:
+            out.print(f"  [yellow]{'page text':>24}[/] {escape(line)}")
+        if left["lines"] > len(left["sample"]):
+            out.print(f"  [dim]… and {left['lines'] - len(left['sample'])} more[/]")
     if removed and article.removed:
         out.print(f"\n[bold]removed by cleaning ({len(article.removed)} lines)[/]")
         for d in article.removed:

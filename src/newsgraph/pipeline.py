@@ -203,6 +203,11 @@ def materialize(raw: RawDoc, settings: Settings) -> Article | IngestError:
             url = ext.url
             hints["url_source"] = "page metadata"
         hints["extractor"] = ext.extractor
+        from newsgraph.stages.read.html_left_out import left_out
+
+        dropped = left_out(content, raw_text, hints.get("title"))
+        if dropped:  # kept as a hint: the page is not stored, and replays rebuild notes
+            hints["reader_left_out"] = dropped
     else:
         raw_text = content
     article = Article(

@@ -60,7 +60,8 @@ from newsgraph.store import Store
 from newsgraph.store.sqlite import REPLAY_TASK, article_values
 
 CLEAN_NOTES = ("text_date", "text_date_refused", "title_source")
-META_NOTES = ("published_field_refused", "published_refused", "fields_ignored")
+META_NOTES = ("published_field_refused", "published_refused", "fields_ignored",
+              "reader_left_out")
 KEPT_NOTES = ("duplicate", "nlp_cap", "annotations_in_learned_lines")  # decided by the driver
 NLP_NOTES = ("nlp_cap", "annotations_in_learned_lines")
 META_FIELDS = ("outlet", "outlet_source", "language", "language_score", "published",

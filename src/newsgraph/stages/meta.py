@@ -107,8 +107,10 @@ def find_published(article: Article, html: str | None) -> None:
 
 
 def annotate(article: Article, html: str | None, settings: Settings) -> Article:
-    if article.hints.get("fields_ignored"):  # the reader left these out (stages/read/jsonl.py)
-        article.notes["fields_ignored"] = article.hints["fields_ignored"]
+    # what the reader could not use, or judged not the article (read/jsonl.py, html_left_out.py)
+    for key in ("fields_ignored", "reader_left_out"):
+        if article.hints.get(key):
+            article.notes[key] = article.hints[key]
     article.outlet, article.outlet_source = find_outlet(article)
     article.language, article.language_score = detect_language(
         f"{article.title or ''}\n{article.text}", settings
