@@ -284,3 +284,10 @@ def test_errors_list_line_numbers_in_number_order(tmp_path: Path) -> None:
     db = tmp_path / "e.db"
     api.ingest([str(feed)], db=db, settings=api.Settings(nlp=False, stories=False))
     assert [e.path.rsplit("=", 1)[1] for e in api.errors(db)] == ["2", "10"]
+
+
+def test_an_id_that_finds_nothing_says_why(seed_store: Path) -> None:
+    assert api.why_no_id(seed_store, "article", "a") == (
+        "no article with id a: give at least 4 characters of its id")
+    assert api.why_no_id(seed_store, "article", "azzzzzzz") == "no article with id azzzzzzz"
+    assert api.why_no_id(seed_store, "entity", "e%") == "no entity with id e%"  # no wildcard

@@ -238,6 +238,27 @@ def get_entity(db: str | Path, entity_id: str) -> tuple[Entity | None, list[Quot
         return entity, said
 
 
+_ID_TABLES = {"article": "articles", "entity": "entities", "story": "stories",
+              "quote": "quotes"}
+
+
+def why_no_id(db: str | Path, kind: str, given: str) -> str:
+    """Why an id (or prefix) of `kind` found nothing, for the message: too short to be a
+    prefix, the start of several ids, or no id at all."""
+    from newsgraph.store.patterns import like
+
+    with Store(db, readonly=True) as store:
+        n = store.conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {_ID_TABLES[kind]} WHERE "
+                               "id LIKE ? ESCAPE '\\' LIMIT 20)",
+                               (like(given, prefix=True),)).fetchone()[0]
+    if n and len(given) < 4:
+        return f"no {kind} with id {given}: give at least 4 characters of its id"
+    if n > 1:
+        return (f"no {kind} with id {given}: {'20 or more' if n >= 20 else n} ids start with "
+                "it; give more of the id")
+    return f"no {kind} with id {given}"
+
+
 def article_titles(db: str | Path, article_ids: list[str]) -> dict[str, str | None]:
     """id -> title for the given article ids (ids the store does not hold are left out)."""
     with Store(db, readonly=True) as store:

@@ -241,7 +241,7 @@ def show(
     """One article: metadata, clean text, and what cleaning removed and why."""
     article = api.get_article(db, article_id)
     if article is None:
-        err.print(f"[red]no article with id {escape(article_id)}[/]")
+        err.print(f"[red]{escape(api.why_no_id(db, 'article', article_id))}[/]")
         raise typer.Exit(1)
     out.print(f"[bold]{escape(article.title or '(no title)')}[/]")
     table = Table(show_header=False, box=None)
@@ -342,7 +342,7 @@ def entity(
     """One entity: its aliases, the articles it is in, and what it said."""
     found, said = api.get_entity(db, entity_id)
     if found is None:
-        err.print(f"[red]no entity with id {escape(entity_id)}[/]")
+        err.print(f"[red]{escape(api.why_no_id(db, 'entity', entity_id))}[/]")
         raise typer.Exit(1)
     out.print(f"[bold]{escape(found.name)}[/] ({found.type}) · {found.mention_count} mentions "
               f"in {len(found.article_ids)} articles")
@@ -399,7 +399,7 @@ def story(
     """One story: its articles, the names it is about, and its quotes."""
     found = api.get_story(db, story_id)
     if found is None:
-        err.print(f"[red]no story with id {escape(story_id)}[/]")
+        err.print(f"[red]{escape(api.why_no_id(db, 'story', story_id))}[/]")
         raise typer.Exit(1)
     out.print(f"[bold]{escape(found.title or '(no title)')}[/]")
     out.print(f"[dim]{found.id} · {len(found.article_ids)} article(s) · "
@@ -569,7 +569,8 @@ def quote(
     articles, flagged where the words differ (trimmed, another translation, a misquote)."""
     found = api.get_quote(db, quote_id)
     if found is None:
-        err.print(f"[red]no quote with id {escape(quote_id)}[/] (ids: newsgraph quotes)")
+        err.print(f"[red]{escape(api.why_no_id(db, 'quote', quote_id))}[/] (ids: newsgraph "
+                  "quotes)")
         raise typer.Exit(1)
     q, art = found.quote, found.article
     out.print(f"[bold]{escape(q.speaker or 'unknown speaker')}[/] "
