@@ -127,6 +127,16 @@ def test_the_search_page_reads_the_last_word_as_a_prefix_when_asked(client: Test
     assert "2 article(s) match" in page
 
 
+def test_favicon_and_the_docs_page_way_back(client: TestClient) -> None:
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+    docs = client.get("/docs").text
+    assert '<html lang="en">' in docs and '<a href="/">' in docs
+    spec = client.get("/openapi.json").json()
+    params = spec["paths"]["/api/events"]["get"]["parameters"]
+    assert all(p.get("description") for p in params), params
+
+
 def test_bad_page_params_are_an_html_422(client: TestClient) -> None:
     r = client.get("/quotes?offset=-1")
     assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")

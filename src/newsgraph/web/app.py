@@ -127,10 +127,18 @@ def api_router(db: str) -> APIRouter:
         return plain(api.statements(db, speaker or None, min_versions, limit))
 
     @r.get("/events")
-    def events(story: Text = None, entity: Text = None, action: Text = None,
-               article: Text = None, limit: Limit = 50, offset: Offset = 0
-               ) -> list[dict[str, Any]]:
-        """Events (who did what to whom) by story, entity, PLOVER action and article."""
+    def events(story: Annotated[str | None, Query(max_length=500, description=(
+                   "A story id or unique prefix."))] = None,
+               entity: Annotated[str | None, Query(max_length=500, description=(
+                   "An entity the event's actor or target is: id, prefix, name or alias."))]
+               = None,
+               action: Annotated[str | None, Query(max_length=500, description=(
+                   "A PLOVER category, e.g. THREATEN, AGREE, ACCUSE."))] = None,
+               article: Annotated[str | None, Query(max_length=500, description=(
+                   "An article id or unique prefix."))] = None,
+               limit: Limit = 50, offset: Offset = 0) -> list[dict[str, Any]]:
+        """Events (who did what to whom) by story, entity, PLOVER action and article; a story,
+        entity or article the store does not hold is a 404."""
         return plain(api.events(db, story or None, entity or None, action or None,
                                 article or None, limit, offset))
 

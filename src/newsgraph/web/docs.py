@@ -40,6 +40,10 @@ def docs_router() -> APIRouter:
             # no "valid spec" badge: Swagger UI would fetch it from its validator service
             swagger_ui_parameters={"validatorUrl": None})
         html = bytes(page.body).decode()
+        # a language for screen readers, and a way back to the app (Swagger's page has neither)
+        html = html.replace("<html>", '<html lang="en">', 1).replace(
+            "<body>", '<body><p style="margin:.5rem 1rem;font-family:sans-serif">'
+            '<a href="/">← newsgraph</a> · <a href="/api-docs">API reference</a></p>', 1)
         return HTMLResponse(html, headers={"Content-Security-Policy": _csp(html)})
 
     return r

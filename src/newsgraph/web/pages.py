@@ -142,6 +142,12 @@ def pages_router(db: str) -> APIRouter:
         return _page(request, "quote.html", qs=found,
                      title=f"{found.quote.speaker or 'unknown speaker'}: {said}")
 
+    @r.get("/favicon.ico")
+    def favicon() -> Response:
+        # browsers ask for it on every page, the JSON ones too: the site's icon, not a 404 page
+        return Response((STATIC / "favicon.svg").read_bytes(), media_type="image/svg+xml",
+                        headers={"Cache-Control": "max-age=86400"})
+
     @r.get("/api-docs")
     def api_docs(request: Request) -> Response:
         """The JSON API's reference from its OpenAPI schema, as a plain page (no script)."""
