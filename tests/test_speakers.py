@@ -165,3 +165,13 @@ def test_reported_speech_keeps_a_closed_dash_aside(nlp: Any) -> None:
     got = {q.text: q.speaker for q in extract_quotes(text, doc=nlp(text))}
     assert got == {"the new bridge would open in May – two months later than planned – and that "
                    "tolls would stay low": "The mayor"}
+
+
+def test_reported_speech_does_not_end_on_a_hanging_and(nlp: Any) -> None:
+    text = ("Moscow demands that the United States and its allies give it guarantees that the bloc "
+            "will not expand to the East and asked that the promises made to Ukraine be withdrawn.")
+    got = [q.text for q in extract_quotes(text, doc=nlp(text)) if q.type == "indirect"]
+    assert got and not any(t.endswith((" and", " or")) for t in got), got
+    kept = "The union said the strike would go on until the company raised wages and the bonus."
+    assert [q.text for q in extract_quotes(kept, doc=nlp(kept))] == [
+        "the strike would go on until the company raised wages and the bonus"]

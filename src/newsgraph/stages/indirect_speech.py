@@ -21,6 +21,8 @@ from newsgraph.stages.speech_cues import (
     speech_token,
 )
 
+_TRAILING_CC = re.compile(r"\s(?:and|or|but|nor)$", re.IGNORECASE)
+
 
 def _reported_around(text: str, lo: int, hi: int, inside: list[Span]) -> bool:
     """Reported speech that quotes a few of its words ("the firebombing was a “raw murderous
@@ -83,8 +85,13 @@ def indirect_quotes(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterabl
         first = doc[min(t.i for t in comp.subtree)]
         if first.lower_ == "that":  # "said that NATO …": the reported words follow "that"
             lo = first.idx + len(first.text) + 1
-        while hi > lo and (text[hi - 1] in ".,;:" or text[hi - 1].isspace()):
-            hi -= 1
+        while hi > lo:  # no trailing punctuation, and no "and" the parse left hanging
+            if text[hi - 1] in ".,;:" or text[hi - 1].isspace():
+                hi -= 1
+            elif (m := _TRAILING_CC.search(text, lo, hi)) is not None:
+                hi = m.start()
+            else:
+                break
         speaker, words, s_lo, s_hi, how = resolve_speaker(subj, doc, index, lo, spans)
         cue, c_lo, c_hi = cue_phrase(tok)
         yield Quote(lo, hi, text[lo:hi], "indirect", speaker, words, s_lo, s_hi, None, cue,

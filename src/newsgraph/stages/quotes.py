@@ -27,7 +27,7 @@ from newsgraph.stages.quote_spans import Span, find_quote_spans, word_count
 from newsgraph.stages.speaker_index import SpeakerIndex
 from newsgraph.stages.speech_cues import paragraph_bounds
 
-VERSION = "quotes/5"  # /5: reported speech ends before a dash aside that is another speaker's
+VERSION = "quotes/6"  # /6: reported speech ends before another speaker's aside, or a hanging "and"
 
 _MAX_NLP_CHARS = 200_000
 
