@@ -175,3 +175,14 @@ def test_reported_speech_does_not_end_on_a_hanging_and(nlp: Any) -> None:
     kept = "The union said the strike would go on until the company raised wages and the bonus."
     assert [q.text for q in extract_quotes(kept, doc=nlp(kept))] == [
         "the strike would go on until the company raised wages and the bonus"]
+
+
+def test_a_clause_then_its_speaker_and_verb_is_reported_speech(nlp: Any) -> None:
+    text = "Three people were killed when the roof of the market collapsed, police said on Monday."
+    got = [(q.type, q.text, q.speaker) for q in extract_quotes(text, doc=nlp(text))]
+    assert got == [("indirect", "Three people were killed when the roof of the market collapsed",
+                    "police")]
+    # not when the clause does not open the sentence or the verb does not end it
+    for other in ("The roof collapsed in the storm, and the police said nothing about it.",
+                  '"We will rebuild the market," the mayor said.'):
+        assert all(q.type != "indirect" for q in extract_quotes(other, doc=nlp(other)))

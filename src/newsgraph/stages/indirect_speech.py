@@ -60,6 +60,20 @@ def _end_before_attributed_aside(comp: Any, hi: int, spans: list[Span]) -> int:
     return hi
 
 
+def _clause_then_cue(doc: Any, comp: Any, verb: Any) -> bool:
+    """"Youths attacked a police station …, police said": the clause opens its sentence, a
+    comma follows it, then the speaker and the verb, and the verb ends the sentence (nothing but
+    its own cue words after it: "police said on Monday")."""
+    sent = verb.sent
+    if comp.left_edge.i != sent.start:
+        return False
+    after = comp.right_edge.i + 1
+    if after >= verb.i or doc[after].text != ",":
+        return False
+    return all(t.i in {c.i for c in verb.subtree} or t.is_punct or t.is_space
+               for t in doc[verb.i + 1:sent.end])
+
+
 def indirect_quotes(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quote]:
     """Reported speech: a speech verb with a subject and a clausal complement, no quote marks."""
     text = doc_text(doc)
@@ -74,9 +88,9 @@ def indirect_quotes(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterabl
             continue
         lo = min(t.idx for t in comp.subtree)
         hi = max(t.idx + len(t.text) for t in comp.subtree)
-        if comp.i < tok.i:
-            continue  # the clause before the verb is a quote's paraphrase with marks, usually
         inside = [s for s in spans if not (hi <= s.open_at or lo >= s.end + 1)]
+        if comp.i < tok.i and (inside or not _clause_then_cue(doc, comp, tok)):
+            continue  # a clause before the verb: reported speech only as "X, police said."
         if inside and not _reported_around(text, lo, hi, inside):
             continue  # overlaps quoted words: a direct or partial quote already covers it
         hi = _end_before_attributed_aside(comp, hi, spans)
