@@ -186,3 +186,24 @@ def test_a_clause_then_its_speaker_and_verb_is_reported_speech(nlp: Any) -> None
     for other in ("The roof collapsed in the storm, and the police said nothing about it.",
                   '"We will rebuild the market," the mayor said.'):
         assert all(q.type != "indirect" for q in extract_quotes(other, doc=nlp(other)))
+
+
+def test_according_to_a_source_is_reported_speech(nlp: Any) -> None:
+    for text, clause, source in (
+            ("Prices rose sharply in March, according to the statistics office.",
+             "Prices rose sharply in March", "the statistics office"),
+            ("According to the coast guard, a cargo ship ran aground near the harbour.",
+             "a cargo ship ran aground near the harbour", "coast guard")):
+        got = [(q.type, q.text, q.cue.lower()) for q in extract_quotes(text, doc=nlp(text))]
+        assert got == [("indirect", clause, "according to")], got
+        speaker = extract_quotes(text, doc=nlp(text))[0].speaker
+        assert speaker and source in speaker
+    # a mid-sentence aside is not the end of a clause
+    aside = "The plan, according to officials, will cost five million dollars."
+    assert extract_quotes(aside, doc=nlp(aside)) == []
+
+
+def test_according_to_after_a_quote_leaves_the_full_stop_out_of_the_name(nlp: Any) -> None:
+    text = 'NATO was "already involved in the conflict", according to Peskov.'
+    got = {q.text: q.speaker for q in extract_quotes(text, doc=nlp(text))}
+    assert got == {"already involved in the conflict": "Peskov"}

@@ -187,6 +187,9 @@ def attribute(span: Span, doc: Any, index: SpeakerIndex, spans: list[Span],
     if match and not any(s.start <= para_lo + match.start() < s.end for s in spans):
         lo = para_lo + match.start(1)
         hi = para_lo + match.end(1)
+        last = text[lo:hi].split()[-1]
+        if last.endswith(".") and "." not in last[:-1] and len(last) > 2:
+            hi -= 1  # the sentence's full stop ("according to Peskov."), not "U.S." or "J."
         cue_lo = para_lo + match.start()
         cue_hi = cue_lo + len("according to")
         name = index.full_name(strip_title(text[lo:hi]))

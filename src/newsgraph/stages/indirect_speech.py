@@ -21,6 +21,7 @@ from newsgraph.stages.speech_cues import (
     speech_token,
 )
 
+_ACCORDING = re.compile(r"\baccording(?= to\b)", re.IGNORECASE)
 _TRAILING_CC = re.compile(r"\s(?:and|or|but|nor)$", re.IGNORECASE)
 
 
@@ -74,8 +75,50 @@ def _clause_then_cue(doc: Any, comp: Any, verb: Any) -> bool:
                for t in doc[verb.i + 1:sent.end])
 
 
+def _according_to(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quote]:
+    """"Prices rose in March, according to the statistics office." / "According to the
+    survey, a quake shook …": the rest of the sentence is what the source reported, when no
+    quote mark is in it (then the quote's own attribution says "according to")."""
+    text = doc_text(doc)
+    for m in _ACCORDING.finditer(text):  # a text search: the phrase is rare, tokens many
+        found = doc.char_span(m.start(), m.end())
+        if found is None or len(found) != 1:
+            continue
+        tok = found[0]
+        to = next((c for c in tok.children if c.lower_ == "to" and c.dep_ == "prep"), None)
+        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+        if source is None:
+            continue
+        sent = tok.sent
+        phrase_lo, phrase_hi = tok.idx, max(t.idx + len(t.text) for t in tok.subtree)
+        if tok.i == sent.start:  # "According to X, CLAUSE."
+            rest = [t for t in doc[tok.right_edge.i + 1:sent.end] if not t.is_space]
+            if not rest or rest[0].text != ",":
+                continue
+            lo = rest[1].idx if len(rest) > 1 else phrase_hi
+            hi = sent.end_char
+        elif doc[tok.i - 1].text == "," and all(  # "CLAUSE, according to X."
+                t.is_punct or t.is_space for t in doc[tok.right_edge.i + 1:sent.end]):
+            lo, hi = sent.start_char, doc[tok.i - 1].idx
+        else:
+            continue
+        while lo < hi and text[lo].isspace():
+            lo += 1
+        while hi > lo and (text[hi - 1] in ".,;:" or text[hi - 1].isspace()):
+            hi -= 1
+        if any(not (hi <= s.open_at or lo >= s.end + 1) for s in spans) or word_count(
+                text[lo:hi]) < 4:
+            continue
+        speaker, words, s_lo, s_hi, how = resolve_speaker(source, doc, index, lo, spans)
+        yield Quote(lo, hi, text[lo:hi], "indirect", speaker, words, s_lo, s_hi, None,
+                    text[phrase_lo:to.idx + len(to.text)], phrase_lo, to.idx + len(to.text),
+                    {"how": how})
+
+
 def indirect_quotes(doc: Any, spans: list[Span], index: SpeakerIndex) -> Iterable[Quote]:
-    """Reported speech: a speech verb with a subject and a clausal complement, no quote marks."""
+    """Reported speech: a speech verb with a subject and a clausal complement, no quote marks;
+    and a sentence a source is given for ("…, according to police")."""
+    yield from _according_to(doc, spans, index)
     text = doc_text(doc)
     for i in tokens_where(doc, pos=("VERB",)):  # read in bulk: most tokens are no verb
         tok = doc[i]

@@ -27,7 +27,7 @@ from newsgraph.stages.quote_spans import Span, find_quote_spans, word_count
 from newsgraph.stages.speaker_index import SpeakerIndex
 from newsgraph.stages.speech_cues import paragraph_bounds
 
-VERSION = "quotes/7"  # /7: "X, police said." is reported speech
+VERSION = "quotes/8"  # /8: "X, police said." and "…, according to X." are reported speech
 
 _MAX_NLP_CHARS = 200_000
 
