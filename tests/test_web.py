@@ -118,6 +118,9 @@ def test_an_unknown_filter_is_a_404_and_names_resolve(client: TestClient) -> Non
         r = client.get(url)
         assert r.status_code == 404 and "matches" in r.json()["detail"], url
     assert client.get("/api/events?entity=Vladimir%20Putin").json()
+    # a letter is in most names: no entity is "e" (it was Ukraine)
+    assert client.get("/api/events?entity=e").status_code == 404
+    assert client.get("/?entity=e").status_code == 422
 
 
 def test_the_search_page_reads_the_last_word_as_a_prefix_when_asked(client: TestClient) -> None:

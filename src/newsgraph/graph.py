@@ -29,7 +29,8 @@ class RelatedEntity:
 def find_entity(store: Store, name: str) -> Entity | None:
     """An entity by id or unique id prefix, else by name or alias: an exact (case-folded)
     name or alias first ("Putin" is Vladimir Putin, not a longer name containing it), then
-    one containing `name`, the most mentioned of each. Every filter by entity resolves so."""
+    one containing `name` (3 characters or more), the most mentioned of each. Every filter by
+    entity resolves so."""
     found = store.get_entity(name)
     if found is not None:
         return found
@@ -37,7 +38,10 @@ def find_entity(store: Store, name: str) -> Entity | None:
     want = name.casefold()
     exact = [e for e in candidates
              if want in {e.name.casefold(), *(a.casefold() for a in e.aliases)}]
-    return (exact or candidates or [None])[0]
+    if exact:
+        return exact[0]
+    # a name containing it only from 3 characters on: "e" is in most names
+    return candidates[0] if candidates and len(name.strip()) >= 3 else None
 
 
 def related(store: Store, entity: Entity, kind: str | None = None,
