@@ -209,6 +209,17 @@ def test_story_page(client: TestClient, ids: dict[str, str]) -> None:
     assert f'href="/article/{ids["article"]}"' in html
     assert "Timeline" in html and "event time" in html and "reported" in html
 
+def test_a_story_says_how_many_of_its_articles_its_dates_come_from(seed_store: Path,
+                                                                   client: TestClient) -> None:
+    for listed in api.stories(str(seed_store), None, 50):
+        story = api.get_story(str(seed_store), listed.id)
+        html = client.get(f"/story/{story.id}").text
+        dated = sum(1 for a in story.articles if a["published"])
+        undated = len(story.articles) - dated
+        note = f"(the dates of {dated} dated article(s); {undated} undated)"
+        assert (note in html) == bool(dated and undated), story.id
+        assert ("no article is dated" in html) == (dated == 0)
+
 
 def test_entity_page(client: TestClient, ids: dict[str, str]) -> None:
     html = client.get(f"/entity/{ids['entity']}").text

@@ -402,8 +402,11 @@ def story(
         err.print(f"[red]{escape(api.why_no_id(db, 'story', story_id))}[/]")
         raise typer.Exit(1)
     out.print(f"[bold]{escape(found.title or '(no title)')}[/]")
+    dated = sum(1 for a in found.articles if a["published"])
+    undated = (f" (the dates of {dated} dated article(s); {len(found.articles) - dated} "
+               "undated)" if found.start_date and dated < len(found.articles) else "")
     out.print(f"[dim]{found.id} · {len(found.article_ids)} article(s) · "
-              f"{_span(found.start_date, found.end_date)}[/]")
+              f"{_span(found.start_date, found.end_date)}{undated}[/]")
     out.print("\n[bold]articles[/]")
     for a in found.articles:
         meta = " · ".join(x for x in (a["outlet"], a["published"]) if x)
