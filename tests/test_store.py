@@ -134,6 +134,9 @@ def test_a_minus_excludes_a_word_as_in_web_search(seed_store: Path) -> None:
     said = api.quotes(seed_store, query="pressure", limit=100)
     assert said and api.quotes(seed_store, query="pressure -West", limit=100) == []
     assert api.quotes(seed_store, query="(", limit=100) == []  # no words: no quote, not all
+    # the search page's quotes beside the hits read the query the same way
+    _, _, beside = api.search_everything(seed_store, "pressure -West", side=50)
+    assert beside == [] and api.search_everything(seed_store, "pressure", side=50)[2]
 
 
 def test_get_article_by_prefix(seed_store: Path) -> None:

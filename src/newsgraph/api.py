@@ -213,15 +213,23 @@ def quotes(db: str | Path, speaker: str | None = None, query: str | None = None,
     with Store(db, readonly=True) as store:
         story_id = _known_story(store, story_id)
         article_id = _known_article(store, article_id)
-        if query and (only_exclusions(query) or not _TOKEN.search(query)):
-            return []  # words asked for but none given: no quote matches (not every quote)
-        try:
-            return store.quotes(article_id, speaker, with_exclusions(query) if query else None,
-                                limit=limit, offset=offset, story_id=story_id)
-        except sqlite3.OperationalError:
-            plain = _plain_query(query or "")
-            return store.quotes(article_id, speaker, plain or None, limit=limit, offset=offset,
-                                story_id=story_id)
+        return _matching_quotes(store, article_id, speaker, query, limit, offset, story_id)
+
+
+def _matching_quotes(store: Store, article_id: str | None, speaker: str | None,
+                     query: str | None, limit: int, offset: int = 0,
+                     story_id: str | None = None) -> list[Quote]:
+    """The quotes holding the words of `query` (FTS5, -word excludes; what FTS5 cannot parse
+    as plain words), as `quotes` and the search page find them."""
+    if query and (only_exclusions(query) or not _TOKEN.search(query)):
+        return []  # words asked for but none given: no quote matches (not every quote)
+    try:
+        return store.quotes(article_id, speaker, with_exclusions(query) if query else None,
+                            limit=limit, offset=offset, story_id=story_id)
+    except sqlite3.OperationalError:
+        plain = _plain_query(query or "")
+        return store.quotes(article_id, speaker, plain or None, limit=limit, offset=offset,
+                            story_id=story_id)
 
 
 def entities(db: str | Path, query: str | None = None, limit: int = 50) -> list[Entity]:
@@ -503,13 +511,8 @@ def search_everything(db: str | Path, query: str | None = None,
             return found, [], []
         f = filters or SearchFilters()
         ents = store.entities(words, side)
-        try:
-            said = store.quotes(None, f.speaker, words, limit=side,
+        said = _matching_quotes(store, None, f.speaker, words, side,
                                 story_id=(found.filters or {}).get("story"))
-        except sqlite3.OperationalError:
-            plain = _plain_query(words)
-            said = store.quotes(None, f.speaker, plain, limit=side,
-                                story_id=(found.filters or {}).get("story")) if plain else []
         return found, ents, said
 
 

@@ -226,6 +226,12 @@ def search(
         out.print(f"  {snippet}")
 
 
+def _quoted(q: Any, limit: int | None = None) -> str:
+    """A quote's words in quotation marks; reported speech, the writer's words, never in them."""
+    words = q.text if limit is None or len(q.text) <= limit else q.text[:limit - 1] + "…"
+    return f"(reported) {words}" if q.type == "indirect" else f"“{words}”"
+
+
 def _say_if_more(more: bool, shown: int, what: str) -> None:
     """A listing cut at --limit says so: "no more" must not be read into a short list."""
     if more:
@@ -307,9 +313,7 @@ def quotes(
         flags = " (closing mark missing)" if q.notes.get("unclosed") else ""
         out.print(f"[bold]{who}[/] [dim]{escape(q.cue or '')} · {q.type} · "
                   f"{q.article_id}[{q.start}:{q.end}]{flags}[/]")
-        # reported speech is the writer's words: never printed inside quotation marks
-        said = f"(reported) {q.text}" if q.type == "indirect" else f"“{q.text}”"
-        out.print(f"  {escape(said)}\n")
+        out.print(f"  {escape(_quoted(q))}\n")
     _say_if_more(more, len(found), "quotes")
 
 
@@ -359,9 +363,7 @@ def entity(
     if said:
         out.print(f"[bold]said[/] ({len(said)})")
     for q in said[:50]:
-        words = q.text if len(q.text) <= 200 else q.text[:199] + "…"
-        shown = f"(reported) {words}" if q.type == "indirect" else f"“{words}”"
-        out.print(f"  [dim]{escape(q.cue or '')}:[/] {escape(shown)}")
+        out.print(f"  [dim]{escape(q.cue or '')}:[/] {escape(_quoted(q, 200))}")
     _say_if_more(len(said) > 50, 50, "quotes")
 
 
