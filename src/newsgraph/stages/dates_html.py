@@ -153,7 +153,7 @@ _HEADER_AFTER = 25
 _MAX_PARAGRAPHS = 2
 
 
-def _visible_lines(body: etree._Element) -> tuple[list[str], list[int]]:
+def visible_lines(body: etree._Element) -> tuple[list[str], list[int]]:
     """The page's visible text as lines (one per block element), and where each H1 starts."""
     lines: list[str] = []
     h1_at: list[int] = []
@@ -204,7 +204,7 @@ def _header_lines(tree: etree._Element) -> list[str]:
     body = tree.find("body")
     if body is None:
         body = tree
-    lines, h1s = _visible_lines(body)
+    lines, h1s = visible_lines(body)
     want = _title_words(tree)
 
     def words(i: int) -> set[str]:
@@ -301,7 +301,7 @@ def _visible_modified_line(tree: etree._Element, day: date) -> str | None:
     """The visible line that calls `day` the page's modification date, when the page shows
     that day only as one ("Nov 18, 2019 · Updated: Nov 18, 2019" shows it as both)."""
     body = tree.find("body")
-    lines, _ = _visible_lines(tree if body is None else body)
+    lines, _ = visible_lines(tree if body is None else body)
     modified = None
     for line in lines:
         for hit in _find_dates(line):
@@ -335,7 +335,7 @@ def _htmldate_fallback(html: str, tree: etree._Element) -> _Cand | str | None:
     return _Cand(_Parsed(day, day.isoformat(), False), "html", found, 4, 0, "htmldate")
 
 
-def _parse_tree(html: str) -> etree._Element | None:
+def parse_tree(html: str) -> etree._Element | None:
     if not html or not html.strip():
         return None
     # bytes with an explicit encoding: lxml refuses str with an XML declaration, and bytes
@@ -364,7 +364,7 @@ def date_from_html(html: str, url: str | None = None) -> DateFinding:
     See the module docstring for the order; any two kinds of evidence more than a day apart
     -> refusal with a reason.
     """
-    tree = _parse_tree(html)
+    tree = parse_tree(html)
     if tree is None:
         return date_from_url(url)
     url = url or _page_url(tree)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from newsgraph.stages.dates_html import _parse_tree, _visible_lines
+from newsgraph.stages.dates_html import parse_tree, visible_lines
 
 SAMPLE_LINES = 10  # kept with the article (~1 KB), the rest only counted
 SAMPLE_CHARS = 100
@@ -24,11 +24,11 @@ def left_out(html: str, text: str, title: str | None = None) -> dict[str, object
     """{"lines": how many visible lines of the page are not in `text`, "sample": the first
     of them} — None when the page cannot be parsed or nothing was left out. A line counts as
     kept when its words, in order, are in the text; the headline (`title`) is the title."""
-    tree = _parse_tree(html)
+    tree = parse_tree(html)
     if tree is None:
         return None
     body = tree.find("body")
-    lines, _ = _visible_lines(tree if body is None else body)
+    lines, _ = visible_lines(tree if body is None else body)
     kept_text = _norm(text)
     skip = {_norm(title)} if title else set()
     out: list[str] = []
