@@ -135,6 +135,8 @@ def test_a_minus_excludes_a_word_as_in_web_search(seed_store: Path) -> None:
     assert said and api.quotes(seed_store, query="pressure -West", limit=100) == []
     assert api.quotes(seed_store, query="(", limit=100) == []  # no words: no quote, not all
     # the search page's quotes beside the hits read the query the same way
+    live, _, _ = api.search_everything(seed_store, "NATO -Lukashenko", prefix=True)
+    assert {h["id"] for h in live.hits} == everything - with_him  # as typed, live, the same
     _, _, beside = api.search_everything(seed_store, "pressure -West", side=50)
     assert beside == [] and api.search_everything(seed_store, "pressure", side=50)[2]
 

@@ -200,7 +200,9 @@ def search_in(store: Store, query: str | None, filters: SearchFilters | None, li
         return FilteredSearch(query, 0, [], None, resolved, {} if facets else None)
     if only_exclusions(query):
         return FilteredSearch(query, 0, [], ONLY_EXCLUSIONS, resolved, {} if facets else None)
-    match = as_you_type(query) if prefix and query else with_exclusions(query)
+    match = with_exclusions(query)
+    if prefix and query and match == query:  # as typed, the last word a prefix (no -word in it)
+        match = as_you_type(query)
     note = None
     try:
         return _run_search(store, query, match, sets, resolved, limit, offset, facets,
